@@ -1,0 +1,106 @@
+"""What the entry script does on every run: demo database, schema check, banner, filter."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import config
+from dashboard.cache import engine_for, run
+from dashboard.db import DataError
+from dashboard.doctor import check_schema
+from dashboard.filters import sidebar_filters, url_notices
+from dashboard.format import fmt_date
+from dashboard.periods import data_date_from_refreshed
+from dashboard.ui import PageContext, page_header
+from queries.meta import region_tree, report_meta_values
+
+EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "level", "parent_code", "lon", "lat", "sort_order"])
+
+
+def ensure_demo_database() -> None:
+    """Create the demo database on first run (only when the app is pointed at it)."""
+    if config.database_url() != config.DEMO_DB_URL or config.DEMO_DB_PATH.exists():
+        return
+    from data.demo import ensure_demo_database as build
+
+    bar = st.progress(0.0, text="首次运行：正在生成演示数据库……")
+    build(progress=lambda fraction, text: bar.progress(min(max(fraction, 0.0), 1.0), text=f"首次运行：{text}"))
+    bar.empty()
+
+
+@st.cache_data(ttl=config.cache_ttl_seconds(), show_spinner=False)
+def schema_problems(url: str) -> list[str]:
+    """The schema check's sentences for `url` (cached: it probes every table and column)."""
+    return check_schema(engine_for(url))
+
+
+def _banner(meta: dict[str, str]) -> tuple[datetime | None, str]:
+    refreshed = meta.get("refreshed_at")
+    if not refreshed:
+        st.warning("报表库缺少 report_meta.refreshed_at，无法确定数据截至日期；暂按昨天计。")
+        return None, ""
+    try:
+        data_date = data_date_from_refreshed(refreshed)
+        stamp = datetime.fromisoformat(refreshed.replace("Z", "+00:00"))
+    except ValueError:
+        st.warning(f"report_meta.refreshed_at 的值 {refreshed!r} 不是有效的时间，暂按昨天计。")
+        return None, ""
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=config.BEIJING)
+    local = stamp.astimezone(config.BEIJING)
+    age_hours = (config.now() - local).total_seconds() / 3600
+    text = f"数据截至 {fmt_date(data_date)}（报表库更新于 {local:%Y-%m-%d %H:%M}）"
+    if age_hours > config.stale_after_hours():
+        st.error(f"{text}——数据已超过 {config.stale_after_hours():g} 小时未更新，请核实报表库同步。", icon="⏰")
+    else:
+        st.info(text, icon="🗓️")
+    return local, data_date
+
+
+def start_page(title: str) -> PageContext:
+    """Every page's first line: demo DB, banner, schema check, shared filter, then the title.
+
+    Pages call this themselves (rather than the entry script doing it) so a page renders the
+    same whether streamlit runs it through st.navigation or directly (AppTest reruns).
+    """
+    ctx = _bootstrap()
+    page_header(title, ctx)
+    return ctx
+
+
+def _bootstrap() -> PageContext:
+    ensure_demo_database()
+    today = config.today()
+    data_date = today - timedelta(days=1)
+    meta: dict[str, str] = {}
+    regions = EMPTY_REGIONS
+    try:
+        meta = run(report_meta_values)
+        regions = run(region_tree)
+    except DataError as exc:
+        st.error(exc.message, icon="⚠️")
+    else:
+        _, found = _banner(meta)
+        if found:
+            data_date = found
+        try:
+            for problem in schema_problems(config.database_url()):
+                st.error(problem, icon="🧩")
+        except DataError as exc:
+            st.error(exc.message, icon="⚠️")
+    filters = sidebar_filters(regions, today, data_date)
+    for notice in url_notices():
+        st.warning(notice)
+    if filters.notice:
+        st.info(filters.notice)
+    ctx = PageContext(
+        filters=filters,
+        names=dict(zip(regions["code"], regions["name"])),
+        regions=regions,
+        data_date=data_date,
+        bureau_name=meta.get("bureau_name", ""),
+    )
+    return ctx

@@ -1,0 +1,112 @@
+"""Settings: where the database is, how old data may be, targets and boundary files.
+
+Every setting comes from an environment variable or, failing that, `.streamlit/secrets.toml`
+(section `[dashboard]`), and has a default that runs the demo. Nothing here touches streamlit
+at import time, so query modules and command-line tools can use it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+DEMO_DB_PATH = DATA_DIR / "demo.sqlite"
+DEMO_DB_URL = f"sqlite:///{DEMO_DB_PATH}"
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+DB_URL_ENV = "DASHBOARD_DB_URL"
+TODAY_ENV = "DASHBOARD_TODAY"
+
+
+def _secrets() -> dict:
+    path = REPO_ROOT / ".streamlit" / "secrets.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh).get("dashboard", {})
+
+
+def setting(name: str, default: str | None = None) -> str | None:
+    """The value of `DASHBOARD_<NAME>` from the environment, else secrets.toml's [dashboard] name."""
+    env = os.environ.get(f"DASHBOARD_{name.upper()}")
+    if env not in (None, ""):
+        return env
+    value = _secrets().get(name.lower())
+    return str(value) if value is not None else default
+
+
+def database_url() -> str:
+    """The reporting database's SQLAlchemy URL; the demo SQLite file by default."""
+    return setting("db_url", DEMO_DB_URL)
+
+
+def today() -> date:
+    """Today's date in Beijing, whatever the server clock's zone (DASHBOARD_TODAY overrides, for tests)."""
+    fixed = setting("today")
+    if fixed:
+        return date.fromisoformat(fixed)
+    return datetime.now(BEIJING).date()
+
+
+def now() -> datetime:
+    """The current Beijing time (noon of DASHBOARD_TODAY when that is set, for tests)."""
+    fixed = setting("today")
+    if fixed:
+        return datetime.combine(date.fromisoformat(fixed), datetime.min.time(), BEIJING).replace(hour=12)
+    return datetime.now(BEIJING)
+
+
+def stale_after_hours() -> float:
+    """How old `refreshed_at` may be before the as-of banner turns red."""
+    return float(setting("stale_after_hours", "36"))
+
+
+def cache_ttl_seconds() -> int:
+    """How long query results are cached."""
+    return int(setting("cache_ttl_seconds", "600"))
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Targets of metrics.md (fractions, judged on the exact value)."""
+
+    differentiated_share: float = 0.70
+    due_task_completion: float = 1.00
+    publication_timeliness: float = 0.95
+    revisit_rate: float = 0.90
+    tier3_sampling_ratio: float = 0.30
+    annual_report_rate: float = 0.95
+
+
+def targets() -> Targets:
+    """Targets, each overridable as DASHBOARD_TARGET_<NAME> (a fraction, e.g. 0.9)."""
+    defaults = Targets()
+    values = {
+        name: float(setting(f"target_{name}", str(getattr(defaults, name))))
+        for name in Targets.__dataclass_fields__
+    }
+    return Targets(**values)
+
+
+def boundaries_path() -> Path | None:
+    """County boundary GeoJSON (features keyed by 6-digit code); the demo's built file by default."""
+    configured = setting("boundaries_path")
+    if configured:
+        return Path(configured)
+    demo = DATA_DIR / "boundaries" / "counties.geojson"
+    return demo if demo.exists() else None
+
+
+def boundaries_source() -> str:
+    """Provenance and 审图号 text shown under the map."""
+    default = ""
+    provenance = DATA_DIR / "boundaries" / "PROVENANCE.txt"
+    if provenance.exists():
+        default = provenance.read_text(encoding="utf-8").splitlines()[0].strip()
+    return setting("boundaries_source", default) or ""

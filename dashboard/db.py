@@ -1,0 +1,205 @@
+"""Read-only database access and the typed errors the pages show in Chinese.
+
+`readonly_engine(url)` is the only way the app opens its database. Each dialect gets the
+strongest read-only guard it offers, so that a write is refused by the server itself:
+- SQLite: the file is opened with `mode=ro` (a missing file is an error, never created).
+- PostgreSQL: every transaction begins READ ONLY and takes its snapshot at once, so a later
+  `SET transaction_read_only = off` is refused; `default_transaction_read_only` and a
+  `statement_timeout` are set for the session.
+- MySQL / MariaDB: every transaction is `START TRANSACTION READ ONLY`, the session default is
+  read only, and a statement time limit is set.
+- DuckDB: the file is opened with `read_only=True`.
+A production deployment should in addition use a SELECT-only database user (README).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+log = logging.getLogger(__name__)
+
+STATEMENT_TIMEOUT_SECONDS = 60
+
+
+class DataError(Exception):
+    """A failure the user should read about in one Chinese sentence (`message`)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class DatabaseUnavailable(DataError):
+    """The database cannot be reached or opened."""
+
+
+class SchemaMismatch(DataError):
+    """A table or column the dashboard needs is missing."""
+
+
+class QueryFailed(DataError):
+    """A query failed for another reason."""
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is itself the thing to show
+        return "（无法解析的连接串）"
+
+
+def readonly_engine(url: str) -> Engine:
+    """An engine on `url` that cannot write, with the guards listed in the module docstring."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise DatabaseUnavailable(f"数据库连接串无法解析：{url!r}。") from exc
+    backend = parsed.get_backend_name()
+    try:
+        if backend == "sqlite":
+            return _sqlite(parsed)
+        if backend == "postgresql":
+            return _postgresql(parsed)
+        if backend in ("mysql", "mariadb"):
+            return _mysql(parsed)
+        if backend == "duckdb":
+            return _duckdb(parsed)
+    except NoSuchModuleError as exc:
+        raise DatabaseUnavailable(f"缺少数据库驱动：{parsed.drivername}，请按 README 安装依赖。") from exc
+    raise DatabaseUnavailable(f"不支持的数据库类型：{backend}（支持 SQLite、PostgreSQL、MySQL/MariaDB、DuckDB）。")
+
+
+def _sqlite(parsed) -> Engine:
+    database = parsed.database or ""
+    if not database or database == ":memory:":
+        raise DatabaseUnavailable("SQLite 报表库必须是一个已存在的文件。")
+    path = Path(database).resolve()
+    if not path.exists():
+        raise DatabaseUnavailable(f"SQLite 报表库文件不存在：{path}。")
+    engine = create_engine(
+        f"sqlite+pysqlite:///file:{path.as_posix()}?mode=ro&uri=true",
+        poolclass=NullPool,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _query_only(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA query_only = ON")
+
+    return engine
+
+
+def _postgresql(parsed) -> Engine:
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    options = (
+        "-c default_transaction_read_only=on "
+        f"-c statement_timeout={STATEMENT_TIMEOUT_SECONDS * 1000}"
+    )
+    engine = create_engine(
+        parsed,
+        connect_args={"options": options, "connect_timeout": 5},
+        execution_options={"postgresql_readonly": True},
+        pool_pre_ping=True,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _take_snapshot(conn):
+        # The transaction began READ ONLY; running a query now fixes its snapshot, after which
+        # PostgreSQL refuses `SET transaction_read_only = off` for the rest of the transaction.
+        conn.exec_driver_sql("SELECT 1")
+
+    return engine
+
+
+def _mysql(parsed) -> Engine:
+    if parsed.drivername in ("mysql", "mariadb"):
+        parsed = parsed.set(drivername=f"{parsed.drivername}+pymysql")
+    engine = create_engine(
+        parsed,
+        connect_args={"connect_timeout": 5, "charset": "utf8mb4"},
+        pool_pre_ping=True,
+        pool_recycle=3600,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _session_read_only(dbapi_conn, _record):
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SET SESSION TRANSACTION READ ONLY")
+            cur.execute("SELECT VERSION()")
+            is_mariadb = "mariadb" in cur.fetchone()[0].lower()
+            if is_mariadb:
+                cur.execute(f"SET SESSION max_statement_time = {STATEMENT_TIMEOUT_SECONDS}")
+            else:
+                cur.execute(f"SET SESSION max_execution_time = {STATEMENT_TIMEOUT_SECONDS * 1000}")
+
+    @event.listens_for(engine, "begin")
+    def _begin_read_only(conn):
+        # Explicit per transaction: a `SET SESSION TRANSACTION READ WRITE` issued inside it
+        # cannot make the running transaction writable.
+        conn.exec_driver_sql("START TRANSACTION READ ONLY")
+
+    return engine
+
+
+def _duckdb(parsed) -> Engine:
+    database = parsed.database or ""
+    if not database or database == ":memory:" or not Path(database).exists():
+        raise DatabaseUnavailable(f"DuckDB 报表库文件不存在：{database or '（未指定）'}。")
+    return create_engine(parsed, connect_args={"read_only": True}, poolclass=NullPool)
+
+
+def translate_error(exc: BaseException, url: str) -> DataError:
+    """Turn a driver or SQLAlchemy failure into a DataError with one Chinese sentence."""
+    if isinstance(exc, DataError):
+        return exc
+    text = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200] if str(exc) else type(exc).__name__
+    if isinstance(exc, OperationalError) and _looks_like_connection_failure(text):
+        return DatabaseUnavailable(f"无法连接报表数据库（{describe_url(url)}）：{text}。")
+    if isinstance(exc, DBAPIError) and _looks_like_missing_object(text):
+        return SchemaMismatch(f"报表库缺少查询所需的表或字段：{text}。")
+    if isinstance(exc, SQLAlchemyError):
+        return QueryFailed(f"查询报表库失败：{text}。")
+    return QueryFailed(f"查询报表库失败：{type(exc).__name__}: {text}。")
+
+
+def _looks_like_connection_failure(text: str) -> bool:
+    lowered = text.lower()
+    return any(
+        marker in lowered
+        for marker in (
+            "connection",
+            "connect to",
+            "could not connect",
+            "unable to open",
+            "can't connect",
+            "server has gone away",
+            "lost connection",
+            "timeout",
+            "could not translate host",
+            "no such file",
+        )
+    )
+
+
+def _looks_like_missing_object(text: str) -> bool:
+    lowered = text.lower()
+    return any(
+        marker in lowered
+        for marker in (
+            "no such table",
+            "no such column",
+            "does not exist",
+            "doesn't exist",
+            "unknown column",
+            "not found",
+            "undefinedtable",
+            "undefinedcolumn",
+        )
+    )

@@ -1,0 +1,210 @@
+"""The shared sidebar filter, kept in the URL so that a link reproduces the view.
+
+URL parameters: `preset` (a key of periods.PRESETS), `start`/`end` (ISO dates, custom only),
+`cmp` (previous | year_ago), `county` (comma-separated county codes; absent = 全市), `office`.
+A malformed parameter falls back to its default and the page says so in one sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.format import fmt_range
+from dashboard.i18n import ALL_REGIONS
+from dashboard.periods import (
+    COMPARISON_LABELS,
+    COMPARISONS,
+    DEFAULT_COMPARISON,
+    DEFAULT_PRESET,
+    PRESET_LABELS,
+    PRESETS,
+    Filters,
+    build_filters,
+)
+
+_KEY = "flt_"
+
+
+@dataclass
+class UrlState:
+    """Filter values read from the URL, with the notices for what had to be dropped."""
+
+    preset: str = DEFAULT_PRESET
+    comparison: str = DEFAULT_COMPARISON
+    custom: tuple[date, date] | None = None
+    counties: tuple[str, ...] = ()
+    office: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def parse_url(params: dict, regions: pd.DataFrame, data_date: date) -> UrlState:
+    """Validate URL parameters against the presets and the region tree; never raises."""
+    state = UrlState()
+    preset = params.get("preset")
+    if preset is not None:
+        if preset in PRESETS:
+            state.preset = preset
+        else:
+            state.notices.append(f"链接参数 preset={preset!r} 无效，已改用默认时间段“上周”。")
+    if state.preset == "custom":
+        try:
+            start = date.fromisoformat(params.get("start", ""))
+            end = date.fromisoformat(params.get("end", ""))
+            if start > end:
+                raise ValueError
+            state.custom = (start, end)
+        except ValueError:
+            state.notices.append("链接中的自定义日期无效（应为 start<=end 的 YYYY-MM-DD），已改用默认时间段“上周”。")
+            state.preset = DEFAULT_PRESET
+    cmp_mode = params.get("cmp")
+    if cmp_mode is not None:
+        if cmp_mode in COMPARISONS:
+            state.comparison = cmp_mode
+        else:
+            state.notices.append(f"链接参数 cmp={cmp_mode!r} 无效，已改用“环比”。")
+    county_codes = set(regions.loc[regions["level"] == "county", "code"])
+    raw_counties = [c for c in str(params.get("county", "")).split(",") if c.strip()]
+    unknown = [c for c in raw_counties if c not in county_codes]
+    if unknown:
+        state.notices.append(f"链接中的旗县市区代码 {'、'.join(unknown)} 不存在，已忽略。")
+    state.counties = tuple(dict.fromkeys(c for c in raw_counties if c in county_codes))
+    office = params.get("office")
+    if office:
+        parents = regions.loc[(regions["code"] == office) & (regions["level"] == "office"), "parent_code"]
+        if len(state.counties) == 1 and len(parents) and parents.iloc[0] == state.counties[0]:
+            state.office = office
+        else:
+            state.notices.append(f"链接中的监管所 {office!r} 不属于所选旗县市区，已显示全部监管所。")
+    return state
+
+
+def to_url(f: Filters) -> dict[str, str]:
+    """The URL parameters that reproduce `f`."""
+    params = {"preset": f.preset, "cmp": f.comparison_mode}
+    if f.preset == "custom":
+        params["start"] = f.period.start.isoformat()
+        params["end"] = f.period.end.isoformat()
+    if f.counties:
+        params["county"] = ",".join(f.counties)
+    if f.office:
+        params["office"] = f.office
+    return params
+
+
+def comparison_phrase(f: Filters) -> str:
+    """较上周 / 较上月 / 较去年同期 …: what the card's change is measured against."""
+    if f.comparison_mode == "year_ago":
+        return "较去年同期"
+    effective = f.preset
+    if f.notice and f.preset in ("week_to_date", "month_to_date", "quarter_to_date"):
+        effective = {"week_to_date": "last_week", "month_to_date": "last_month", "quarter_to_date": "last_quarter"}[f.preset]
+    return {
+        "last_week": "较上周",
+        "week_to_date": "较上周同期",
+        "last_month": "较上月",
+        "month_to_date": "较上月同期",
+        "last_quarter": "较上季度",
+        "quarter_to_date": "较上季度同期",
+        "year_to_date": "较去年同期",
+    }.get(effective, f"较前{f.period.days}天")
+
+
+def region_phrase(f: Filters, names: dict[str, str]) -> str:
+    """全市 / 科尔沁区 / 科尔沁区·永清市场监管所 / 科尔沁区、开鲁县."""
+    if not f.counties:
+        return ALL_REGIONS
+    text = "、".join(names.get(code, code) for code in f.counties)
+    if f.office:
+        text += "·" + names.get(f.office, f.office)
+    return text
+
+
+def describe(f: Filters, names: dict[str, str]) -> str:
+    """The sentence that stamps charts and exports: 2026年11月16日—22日（第47周），环比上周，全市."""
+    period = fmt_range(f.period.start, f.period.end)
+    if f.preset in ("last_week", "week_to_date") or (f.notice and f.preset == "week_to_date"):
+        period += f"（第{f.period.start.isocalendar().week}周）"
+    if not f.period.is_complete and f.period.has_data:
+        period += f"（数据截至{f.period.as_of.month}月{f.period.as_of.day}日）"
+    comparison = COMPARISON_LABELS[f.comparison_mode] + comparison_phrase(f).removeprefix("较")
+    return f"{period}，{comparison}，{region_phrase(f, names)}"
+
+
+def _init_state(url: UrlState) -> None:
+    """Seed the widgets from the saved values (from the URL on the session's first run).
+
+    Streamlit drops a widget's state when the page changes, so the values live under a plain
+    key (`flt_saved`), are written into the widget keys before each render and are updated by
+    the widgets' on_change callbacks: the filter survives page switches.
+    """
+    if _KEY + "saved" not in st.session_state:
+        saved = {"preset": url.preset, "cmp": url.comparison, "counties": list(url.counties), "office": url.office or ""}
+        if url.custom:
+            saved["custom_input"] = url.custom
+        st.session_state[_KEY + "saved"] = saved
+        st.session_state[_KEY + "notices"] = url.notices
+    for name, value in st.session_state[_KEY + "saved"].items():
+        st.session_state[_KEY + name] = value
+
+
+def _store(name: str) -> None:
+    saved = st.session_state[_KEY + "saved"]
+    saved[name] = st.session_state[_KEY + name]
+    if name == "counties":
+        saved["office"] = ""
+        st.session_state[_KEY + "office"] = ""
+
+
+def sidebar_filters(regions: pd.DataFrame, today: date, data_date: date) -> Filters:
+    """Render the shared filter in the sidebar and return the Filters; keeps the URL in step."""
+    _init_state(parse_url(dict(st.query_params), regions, data_date))
+    names = dict(zip(regions["code"], regions["name"]))
+    counties = regions[regions["level"] == "county"]
+    with st.sidebar:
+        st.markdown("### 筛选")
+        preset = st.selectbox(
+            "时间段", PRESETS, format_func=PRESET_LABELS.get, key=_KEY + "preset", on_change=_store, args=("preset",)
+        )
+        custom = None
+        if preset == "custom":
+            default = (data_date - timedelta(days=6), data_date)
+            if _KEY + "custom_input" not in st.session_state:
+                st.session_state[_KEY + "custom_input"] = default
+            picked = st.date_input(
+                "自定义日期", max_value=max(today, data_date), key=_KEY + "custom_input", on_change=_store, args=("custom_input",)
+            )
+            custom = tuple(picked) if isinstance(picked, (tuple, list)) and len(picked) == 2 else default
+        cmp_mode = st.radio(
+            "对比", COMPARISONS, format_func=COMPARISON_LABELS.get, horizontal=True, key=_KEY + "cmp",
+            on_change=_store, args=("cmp",),
+        )
+        chosen = st.multiselect(
+            "旗县市区（不选为全市）",
+            list(counties["code"]),
+            format_func=lambda c: names.get(c, c),
+            key=_KEY + "counties",
+            on_change=_store,
+            args=("counties",),
+        )
+        office = None
+        if len(chosen) == 1:
+            offices = regions[(regions["level"] == "office") & (regions["parent_code"] == chosen[0])]
+            options = [""] + list(offices["code"])
+            if st.session_state.get(_KEY + "office") not in options:
+                st.session_state[_KEY + "office"] = ""
+            office = st.selectbox(
+                "市场监管所", options, format_func=lambda c: names.get(c, c) if c else "全部监管所",
+                key=_KEY + "office", on_change=_store, args=("office",),
+            ) or None
+    f = build_filters(preset, today, data_date, cmp_mode, custom, tuple(chosen), office)
+    st.query_params.from_dict(to_url(f))
+    return f
+
+
+def url_notices() -> list[str]:
+    """Notices about malformed URL parameters, returned once (on the run that read the URL)."""
+    return list(st.session_state.pop(_KEY + "notices", []))

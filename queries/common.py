@@ -1,0 +1,156 @@
+"""Helpers every topic module uses: region scope, dialect-portable expressions, rates.
+
+Where dialects differ (date differences, exact money sums), the difference is hidden here,
+once, and tested on every dialect in tests/test_common_queries.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+from queries.schema import regions
+
+OTHER = "other"
+"""Region key of rows that fall in no office of the chosen county (shown as 其他)."""
+
+
+# --- region scope ----------------------------------------------------------------------------
+
+def scope_conditions(f, county_col, office_col=None) -> list[ColumnElement]:
+    """WHERE conditions restricting rows to the filter's counties and office.
+
+    `county_col` is the row's county per metrics.md; `office_col` the office_code of the row's
+    enterprise (None when the row has no enterprise: an office filter then excludes the row).
+    """
+    conditions: list[ColumnElement] = []
+    if f.counties:
+        conditions.append(county_col.in_(f.counties))
+    if f.office:
+        conditions.append(office_col == f.office if office_col is not None else literal(False))
+    return conditions
+
+
+def region_key(f, county_col, office_col=None) -> ColumnElement:
+    """The "by region" grouping key: the county, or the office when exactly one county is chosen.
+
+    Grouping one county by office puts rows whose enterprise has no office, or an office of
+    another county, under OTHER, so the parts add up to the county.
+    """
+    if not f.by_office:
+        return county_col
+    if office_col is None:
+        return literal(OTHER)
+    offices_of_county = select(regions.c.code).where(
+        regions.c.parent_code == f.counties[0], regions.c.level == "office"
+    )
+    return case((office_col.in_(offices_of_county), office_col), else_=literal(OTHER))
+
+
+# --- dialect-portable expressions -------------------------------------------------------------
+
+class days_between(FunctionElement):
+    """Whole days from the second date to the first (later − earlier), as an integer."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between)
+def _days_between_default(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(later, **kw)}) - "
+        f"julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+    )
+
+
+@compiles(days_between, "mysql")
+@compiles(days_between, "mariadb")
+def _days_between_mysql(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"DATEDIFF({compiler.process(later, **kw)}, {compiler.process(earlier, **kw)})"
+
+
+@compiles(days_between, "duckdb")
+def _days_between_duckdb(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"date_diff('day', {compiler.process(earlier, **kw)}, {compiler.process(later, **kw)})"
+
+
+def sum_cents(expr) -> ColumnElement:
+    """Exact sum of a money expression in integer cents (no binary-float drift on any dialect)."""
+    return func.coalesce(func.sum(cast(func.round(expr * 100), BigInteger)), 0)
+
+
+def cents_to_yuan(cents) -> Decimal:
+    """Integer cents from `sum_cents` as an exact Decimal of yuan."""
+    return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
+
+
+def count_if(condition) -> ColumnElement:
+    """COUNT of rows meeting `condition`, portable (no FILTER clause on MySQL)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def between(col, start: date, end: date) -> ColumnElement:
+    """start <= col <= end, both inclusive (dates bound as parameters)."""
+    return and_(col >= start, col <= end)
+
+
+def bucket_index(col, buckets: Sequence[tuple[date, date]]) -> ColumnElement:
+    """0-based index of the [start, end] bucket containing `col` (NULL outside all buckets).
+
+    Used for weekly / monthly series: bucket bounds are computed in Python, so no
+    dialect-specific date truncation is needed.
+    """
+    whens = [(between(col, start, end), literal(i)) for i, (start, end) in enumerate(buckets)]
+    return case(*whens, else_=None)
+
+
+# --- rates -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate as numerator and denominator; `value` is None for a zero denominator ("—")."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+    def meets(self, target: float) -> bool | None:
+        """Whether the exact value reaches `target`; None when there is no value."""
+        if not self.denominator:
+            return None
+        return self.numerator >= target * self.denominator
+
+
+# --- data quality ----------------------------------------------------------------------------
+
+def orphan_count(conn: Connection, child_col, parent_col, *where) -> int:
+    """Rows whose non-NULL `child_col` matches no `parent_col` (a reporting DB may not enforce FKs)."""
+    stmt = (
+        select(func.count().label("orphan_count"))
+        .select_from(child_col.table)
+        .where(child_col.is_not(None), *where)
+        .where(~select(parent_col).where(parent_col == child_col).exists())
+    )
+    return int(conn.execute(stmt).scalar_one())

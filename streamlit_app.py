@@ -1,0 +1,19 @@
+"""监管驾驶舱 — entry script: page config and navigation.
+
+Each page starts with `dashboard.app.start_page(title)`, which draws the shared banner and
+sidebar filter, so the filter is the same on every page and kept in the URL.
+"""
+
+import streamlit as st
+
+st.set_page_config(page_title="监管驾驶舱", page_icon="🛡️", layout="wide", initial_sidebar_state="expanded")
+
+PAGES = [
+    st.Page("pages/credit_risk.py", title="企业信用风险分类", icon="🗺️", default=True),
+    st.Page("pages/inspections.py", title="双随机、一公开抽查", icon="🔍"),
+    st.Page("pages/lists.py", title="经营异常与严重失信名单", icon="📋"),
+    st.Page("pages/revisits.py", title="执法事后回访", icon="🤝"),
+    st.Page("pages/penalties.py", title="包容审慎减免处罚", icon="⚖️"),
+]
+
+st.navigation(PAGES).run()
