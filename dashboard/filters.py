@@ -208,3 +208,13 @@ def sidebar_filters(regions: pd.DataFrame, today: date, data_date: date) -> Filt
 def url_notices() -> list[str]:
     """Notices about malformed URL parameters, returned once (on the run that read the URL)."""
     return list(st.session_state.pop(_KEY + "notices", []))
+
+
+def drill_into(county_code: str | None) -> None:
+    """Narrow the shared filter to one county (a map click), or back to 全市 with None.
+
+    Takes effect on the next run: callers follow it with st.rerun().
+    """
+    saved = st.session_state.setdefault(_KEY + "saved", {})
+    saved["counties"] = [county_code] if county_code else []
+    saved["office"] = ""
