@@ -14,7 +14,7 @@ from dashboard.doctor import check_schema
 from dashboard.filters import sidebar_filters, url_notices
 from dashboard.format import fmt_date
 from dashboard.periods import data_date_from_refreshed
-from dashboard.ui import PageContext, page_header
+from dashboard.ui import PageContext, page_header, require_data
 from queries.meta import region_tree, report_meta_values
 
 EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "level", "parent_code", "lon", "lat", "sort_order"])
@@ -68,6 +68,8 @@ def start_page(title: str) -> PageContext:
     """
     ctx = _bootstrap()
     page_header(title, ctx)
+    if not require_data(ctx):
+        st.stop()
     return ctx
 
 

@@ -38,7 +38,7 @@ def check_schema(engine: Engine) -> list[str]:
     Raises DatabaseUnavailable when the database cannot be reached at all.
     """
     problems: list[str] = []
-    for table in metadata.sorted_tables:
+    for table in metadata.tables.values():  # the contract's order
         if _probe(engine, list(table.columns), table):
             continue
         label = TABLE_LABELS.get(table.name, table.name)
