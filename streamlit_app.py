@@ -6,14 +6,14 @@ sidebar filter, so the filter is the same on every page and kept in the URL.
 
 import streamlit as st
 
-st.set_page_config(page_title="监管驾驶舱", page_icon="🛡️", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="监管驾驶舱", page_icon=":material/shield:", layout="wide", initial_sidebar_state="expanded")
 
 PAGES = [
-    st.Page("pages/credit_risk.py", title="企业信用风险分类", icon="🗺️", default=True),
-    st.Page("pages/inspections.py", title="双随机、一公开抽查", icon="🔍"),
-    st.Page("pages/lists.py", title="经营异常与严重失信名单", icon="📋"),
-    st.Page("pages/revisits.py", title="执法事后回访", icon="🤝"),
-    st.Page("pages/penalties.py", title="包容审慎减免处罚", icon="⚖️"),
+    st.Page("pages/credit_risk.py", title="企业信用风险分类", icon=":material/map:", default=True),
+    st.Page("pages/inspections.py", title="双随机、一公开抽查", icon=":material/fact_check:"),
+    st.Page("pages/lists.py", title="经营异常与严重失信名单", icon=":material/list_alt:"),
+    st.Page("pages/revisits.py", title="执法事后回访", icon=":material/handshake:"),
+    st.Page("pages/penalties.py", title="包容审慎减免处罚", icon=":material/balance:"),
 ]
 
 st.navigation(PAGES).run()

@@ -54,9 +54,9 @@ def _banner(meta: dict[str, str]) -> tuple[datetime | None, str]:
     age_hours = (config.now() - local).total_seconds() / 3600
     text = f"数据截至 {fmt_date(data_date)}（报表库更新于 {local:%Y-%m-%d %H:%M}）"
     if age_hours > config.stale_after_hours():
-        st.error(f"{text}——数据已超过 {config.stale_after_hours():g} 小时未更新，请核实报表库同步。", icon="⏰")
+        st.error(f"{text}——数据已超过 {config.stale_after_hours():g} 小时未更新，请核实报表库同步。", icon=":material/schedule:")
     else:
-        st.info(text, icon="🗓️")
+        st.info(text, icon=":material/event:")
     return local, data_date
 
 
@@ -66,11 +66,28 @@ def start_page(title: str) -> PageContext:
     Pages call this themselves (rather than the entry script doing it) so a page renders the
     same whether streamlit runs it through st.navigation or directly (AppTest reruns).
     """
+    _leave_legacy_pages_mode()
     ctx = _bootstrap()
     page_header(title, ctx)
     if not require_data(ctx):
         st.stop()
     return ctx
+
+
+def _leave_legacy_pages_mode() -> None:
+    """Rerun through the entry script when streamlit ran this page file on its own.
+
+    With a `pages/` folder beside the entry script, streamlit starts each process (and AppTest
+    each run) in its legacy multipage mode until the entry script calls st.navigation: a first
+    visit straight to /penalties on a fresh server would run the page without the entry's page
+    config and Chinese navigation. Clearing the flag and rerunning sends the run through
+    streamlit_app.py, which lands on the same page (same url_path, same page hash).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def _bootstrap() -> PageContext:
@@ -83,16 +100,16 @@ def _bootstrap() -> PageContext:
         meta = run(report_meta_values)
         regions = run(region_tree)
     except DataError as exc:
-        st.error(exc.message, icon="⚠️")
+        st.error(exc.message, icon=":material/error:")
     else:
         _, found = _banner(meta)
         if found:
             data_date = found
         try:
             for problem in schema_problems(config.database_url()):
-                st.error(problem, icon="🧩")
+                st.error(problem, icon=":material/table_chart:")
         except DataError as exc:
-            st.error(exc.message, icon="⚠️")
+            st.error(exc.message, icon=":material/error:")
     filters = sidebar_filters(regions, today, data_date)
     for notice in url_notices():
         st.warning(notice)

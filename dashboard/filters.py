@@ -187,6 +187,7 @@ def sidebar_filters(regions: pd.DataFrame, today: date, data_date: date) -> Filt
             list(counties["code"]),
             format_func=lambda c: names.get(c, c),
             key=_KEY + "counties",
+            placeholder="全市（可选一个或多个）",
             on_change=_store,
             args=("counties",),
         )

@@ -83,7 +83,8 @@ def fmt_wan(yuan) -> str:
     """Yuan shown in 万元 with two decimals and thousands separators: 1,234.57万元."""
     if yuan is None:
         return DASH
-    return f"{to_wan(yuan):,}万元"
+    wan = to_wan(yuan)
+    return f"{wan if wan != 0 else abs(wan):,}万元"  # never "-0.00万元"
 
 
 def fmt_signed_wan(yuan) -> str:

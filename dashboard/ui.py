@@ -50,7 +50,7 @@ def section():
     try:
         yield
     except DataError as exc:
-        st.error(exc.message, icon="⚠️")
+        st.error(exc.message, icon=":material/error:")
 
 
 def require_data(ctx: PageContext) -> bool:
@@ -81,6 +81,7 @@ def _delta(metric: str, text: str, change, ctx: PageContext) -> dict:
         delta=text.replace("−", "-", 1),
         delta_color=theme.delta_color(metric),
         delta_description=description,
+        delta_arrow="off" if change == 0 else "auto",
     )
 
 

@@ -42,3 +42,8 @@ def test_date_ranges():
     assert fmt_range(date(2026, 11, 16), date(2026, 11, 22)) == "2026年11月16日—22日"
     assert fmt_range(date(2026, 10, 27), date(2026, 11, 2)) == "2026年10月27日—11月2日"
     assert fmt_range(date(2025, 12, 29), date(2026, 1, 4)) == "2025年12月29日—2026年1月4日"
+
+
+def test_tiny_negative_money_is_not_minus_zero():
+    assert fmt_wan(Decimal("-0.40")) == "0.00万元"
+    assert fmt_signed_wan(Decimal("-0.40")) == "0.00万元"
