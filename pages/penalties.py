@@ -1,8 +1,131 @@
-"""建设中: replaced by this topic's own issue."""
+"""包容审慎减免处罚: 免罚 / 从轻减轻 / 从重 cases, 减免处罚金额 and the briefing sentence (metrics.md §5)."""
 
 import streamlit as st
 
+from dashboard import charts_penalties as charts
 from dashboard.app import start_page
+from dashboard.briefing import briefing_subject, penalties_sentence
+from dashboard.cache import run
+from dashboard.format import fmt_range
+from dashboard.ui import count_card, download_buttons, footnote, money_card, quality_notes, require_data, section
+from queries import penalties as q
 
-ctx = start_page("建设中")
-st.info("本页面建设中。")
+WAIVED_CALIBER = "减免处罚金额 = 从轻、减轻、轻微免罚、首违不罚案件的（裁量基准罚款 − 实际罚没款）之和"
+CASES_CALIBER = "处罚决定日期在本期（截至数据截至日）的行政处罚案件"
+BRACKET_NOTE = "；括号内为免罚及从轻、减轻案件数"
+
+# (card helper, label, PenaltySummary field, metric code, help): two rows of three. A comment,
+# not a docstring: streamlit's magic would print a bare string on the page.
+HEADLINE_CARDS = (
+    (count_card, "免罚案件（轻微免罚+首违不罚）", "exempt_count", "exempt_cases", None),
+    (count_card, "从轻、减轻案件", "reduced_count", "reduced_cases", None),
+    (money_card, "减免处罚金额", "waived_yuan", "waived_amount", WAIVED_CALIBER),
+    (count_card, "从重处罚案件", "aggravated_count", "aggravated_cases", None),
+    (money_card, "从重处罚罚没款", "aggravated_fines_yuan", "aggravated_fines", None),
+    (money_card, "罚没款合计（全部案件）", "fines_yuan", "total_fines", "全部行政处罚案件的实际罚没款之和"),
+)
+
+
+def headline_cards(ctx) -> None:
+    """免罚, 从轻减轻, 减免处罚金额 / 从重, 从重罚没, 罚没款合计, each against the comparison period."""
+    now = run(q.penalty_summary, ctx.filters)
+    before = run(q.penalty_summary, ctx.filters.compared())
+    columns = [*st.columns(3), *st.columns(3)]
+    for column, (card, label, field, metric, help_text) in zip(columns, HEADLINE_CARDS):
+        with column:
+            card(label, getattr(now, field), getattr(before, field), metric, ctx, help=help_text)
+
+
+def briefing(ctx) -> None:
+    """The sentence to paste into the weekly briefing, in a box with a copy button."""
+    f = ctx.filters
+    summary = run(q.penalty_summary, f)
+    st.subheader("简报用语")
+    sentence = penalties_sentence(
+        summary, f.period.start, f.period.as_of, briefing_subject(f.counties, f.office, ctx.names)
+    )
+    st.code(sentence, language=None, wrap_lines=True)
+    st.caption("点击框右上角的复制按钮即可粘贴。“涉及罚没款”为从重处罚案件的罚没款；“罚没款合计”为全部处罚案件。")
+
+
+def categories(ctx, when: str) -> None:
+    frame = run(q.cases_by_category, ctx.filters)
+    fig = charts.category_figure(frame, f"各类处罚案件数（{when}）", footnote(ctx, f"{CASES_CALIBER}，按7类处罚类别计件"))
+    st.plotly_chart(fig, theme=None, key="penalties_categories")
+
+
+def regions(ctx, when: str) -> None:
+    f = ctx.filters
+    frame = run(q.cases_by_region, f)
+    unit = "各监管所" if f.by_office else "各旗县市区"
+    fig = charts.waived_by_region_figure(
+        frame, ctx.names, f"{unit}减免处罚金额（{when}）", footnote(ctx, WAIVED_CALIBER + BRACKET_NOTE)
+    )
+    st.plotly_chart(fig, theme=None, key="penalties_regions")
+
+
+def violation_types(ctx, when: str) -> None:
+    frame = run(q.cases_by_violation_type, ctx.filters)
+    fig = charts.waived_by_violation_figure(
+        frame, f"各违法类型减免处罚金额（{when}）", footnote(ctx, WAIVED_CALIBER + BRACKET_NOTE)
+    )
+    st.plotly_chart(fig, theme=None, key="penalties_violation_types")
+
+
+def trend(ctx) -> None:
+    f = ctx.filters
+    frame = run(q.monthly_trend, f)
+    if frame.empty:
+        st.info("所选时间段结束的月份及其前11个月均晚于数据截至日，暂无月度趋势。")
+        return
+    span = fmt_range(frame["month_start"].iloc[0], frame["month_end"].iloc[-1])
+    fig = charts.trend_figure(
+        frame, f"近12个月减免处罚金额与案件数（{span}）", footnote(ctx, f"按处罚决定日期所在月份；{WAIVED_CALIBER}")
+    )
+    st.plotly_chart(fig, theme=None, key="penalties_trend")
+
+
+def region_table(ctx) -> None:
+    f = ctx.filters
+    frame = run(q.cases_by_region, f)
+    table = charts.region_table(frame, ctx.names, "合计")
+    st.subheader("分地区明细")
+    money = {heading: st.column_config.NumberColumn(heading, format="%.2f") for heading in table.columns if "万元" in heading}
+    st.dataframe(table, hide_index=True, column_config=money)
+    download_buttons(table, "包容审慎减免处罚_分地区", ctx, key="penalties_regions")
+
+
+def data_quality(ctx) -> None:
+    f = ctx.filters
+    summary = run(q.penalty_summary, f)
+    orphans = run(q.orphan_cases, f)
+    notes = []
+    if summary.negative_waived_count:
+        notes.append(
+            f"{summary.negative_waived_count}件从轻、减轻或免罚案件的实际罚没款高于裁量基准罚款，"
+            "其减免额为负数，已按原值计入减免处罚金额，请核实录入。"
+        )
+    if orphans:
+        notes.append(f"{orphans}件处罚案件的市场主体编号（enterprise_id）在市场主体表中不存在，未计入本页数字。")
+    quality_notes(notes)
+
+
+ctx = start_page("包容审慎减免处罚")
+if require_data(ctx):
+    when = fmt_range(ctx.filters.period.start, ctx.filters.period.as_of)
+    with section():
+        headline_cards(ctx)
+    with section():
+        briefing(ctx)
+    with section():
+        categories(ctx, when)
+    with section():
+        regions(ctx, when)
+    with section():
+        violation_types(ctx, when)
+    with section():
+        trend(ctx)
+    with section():
+        region_table(ctx)
+    with section():
+        data_quality(ctx)
