@@ -110,6 +110,7 @@ def _bootstrap() -> PageContext:
                 st.error(problem, icon=":material/table_chart:")
         except DataError as exc:
             st.error(exc.message, icon=":material/error:")
+    st.sidebar.markdown(f"**监管驾驶舱**  \n{meta.get('bureau_name', '')}")
     filters = sidebar_filters(regions, today, data_date)
     for notice in url_notices():
         st.warning(notice)
