@@ -22,6 +22,7 @@ from dashboard.format import (
     DASH,
     fmt_count,
     fmt_date,
+    fmt_pct,
     fmt_pp,
     fmt_rate,
     fmt_signed_count,
@@ -105,9 +106,12 @@ def rate_card(
 ) -> None:
     """A rate with its change in percentage points; below target it says 未达标 in words."""
     value = fmt_rate(num, den)
-    if target is not None and den:
-        meets = num >= target * den
-        value += f"（{'达标' if meets else '未达标'}，目标≥{fmt_rate(target * 1000, 1000)}）"
+    if target is not None:
+        # Short value ("86.0% 未达标") so a card in a row of four is never cut; the target goes
+        # into the label. Judged on the exact rate; a "—" is neither.
+        label = f"{label}（目标≥{fmt_pct(target)}）"
+        if den:
+            value += " 达标" if num >= target * den else " 未达标"
     points = rate_change_pp(num, den, q_num, q_den) if q_den is not None else None
     st.metric(label, value, help=help, border=True, **_delta(metric, fmt_pp(points), points, ctx))
 

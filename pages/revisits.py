@@ -27,7 +27,7 @@ TIER3_CALIBER = "本期决定的简易、轻微免罚、首违不罚案件中有
 
 with section():
     now, then = run(revisit_summary, f), run(revisit_summary, f.compared())
-    # A card judged against a target is two columns wide, so "（未达标，目标≥…）" is not cut off.
+    # The rate judged against a target leads the row, twice as wide as the counts beside it.
     rate_column, due, done = st.columns([2, 1, 1])
     with rate_column:
         rate_card("回访率", now.done_count, now.due_count, then.done_count, then.due_count, "revisit_rate", ctx,
