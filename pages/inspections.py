@@ -1,8 +1,183 @@
-"""建设中: replaced by this topic's own issue."""
+"""双随机、一公开抽查完成情况: plan progress by region, publication, risk-based sampling (metrics.md §2)."""
 
 import streamlit as st
 
+from dashboard import charts_inspections as charts
 from dashboard.app import start_page
+from dashboard.cache import run
+from dashboard.config import targets
+from dashboard.format import fmt_count, fmt_date, fmt_pct, fmt_range, fmt_rate
+from dashboard.i18n import ALL_REGIONS
+from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, require_data, section
+from queries import inspections as q
 
-ctx = start_page("建设中")
-st.info("本页面建设中。")
+ACTIVE = "本期在办任务（开始日不晚于截至日、完成期限不早于期初）"
+PROGRESS_CALIBER = (
+    f"完成率 = {ACTIVE}的抽查对象中截至日已检查户数 / 抽查户数；<br>"
+    "时间进度 = 各任务自开始日至截至日已过天数 / 任务总天数（含首尾，已到期为100%），按抽查户数加权；虚线为完成目标"
+)
+INSPECTED_CALIBER = "检查日期在本期（截至数据截至日）的抽查对象；问题 = 除“未发现问题”“未发现开展本次抽查涉及的经营活动”外的结果"
+DEADLINE_CALIBER = "公示期限 = 检查日期后第20个工作日（不含检查当日，按法定节假日与调休表）"
+
+
+def _cards(ctx, targets_) -> None:
+    """Two rows of five: plan progress and the three targets first, then the detail figures."""
+    now = run(q.headline, ctx.filters)
+    before = run(q.headline, ctx.filters.compared())
+
+    def rate(column, label, num, den, metric, target=None, help_text=None):
+        with column:
+            if target is not None:  # the verdict goes in the label: a card cuts a long value off
+                label = charts.target_label(label, getattr(now, num), getattr(now, den), target)
+                help_text = f"目标≥{fmt_pct(target)}。{help_text}"
+            rate_card(label, getattr(now, num), getattr(now, den), getattr(before, num), getattr(before, den),
+                      metric, ctx, help=help_text)
+
+    def count(column, label, field, metric, help_text=None):
+        with column:
+            count_card(label, getattr(now, field), getattr(before, field), metric, ctx, help=help_text)
+
+    row = st.columns(5)
+    rate(row[0], "完成率", "completed_count", "drawn_count", "completion_rate",
+         help_text=f"{ACTIVE}的抽查对象中截至日已检查的比例")
+    rate(row[1], "到期任务完成率", "due_done_count", "due_object_count", "due_task_completion",
+         targets_.due_task_completion, "完成期限在本期的任务，其抽查对象截至日已检查的比例。")
+    rate(row[2], "公示及时率", "published_on_time_count", "publication_due_count", "publication_timeliness",
+         targets_.publication_timeliness, f"公示期限在本期的记录中，在期限内公示的比例；{DEADLINE_CALIBER}。")
+    rate(row[3], "差异化抽查占比", "differentiated_count", "drawn_count", "differentiated_share",
+         targets_.differentiated_share, "按信用风险分类结果差异化抽取的任务的抽查户数 / 全部抽查户数。")
+    rate(row[4], "问题发现率", "problem_count", "inspected_count", "problem_rate", help_text=INSPECTED_CALIBER)
+    row = st.columns(5)
+    count(row[0], "抽查户数", "drawn_count", "drawn_objects", f"{ACTIVE}的抽查对象数")
+    rate(row[1], "按期完成率", "due_on_time_count", "due_object_count", "on_time_rate",
+         help_text="完成期限在本期的任务，其抽查对象在完成期限前已检查的比例")
+    count(row[2], "待公示", "pending_publication_count", "pending_publication", "截至日已检查、尚未公示、公示期限未到的户数")
+    count(row[3], "本期检查户数", "inspected_count", "inspected_count", "检查日期在本期的抽查对象数（不论任务日期）")
+    share = fmt_rate(now.joint_task_count, now.active_task_count)
+    count(row[4], f"联合抽查（占{share}）", "joint_task_count", "joint_tasks",
+          f"本期在办任务{fmt_count(now.active_task_count)}个，其中属于部门联合抽查计划的任务数及占比")
+
+
+def _show(table, data=None) -> None:
+    """A display table with thousands separators on its count columns (`data`: a Styler of it)."""
+    counts = {c: st.column_config.NumberColumn(c, format="localized") for c in table.columns if table[c].dtype.kind == "i"}
+    st.dataframe(table if data is None else data, hide_index=True, column_config=counts)
+
+
+def _by_region(ctx, targets_, as_of_text: str) -> None:
+    f = ctx.filters
+    frame = charts.in_region_order(run(q.region_figures, f), ctx.regions)
+    unit = "各监管所" if f.by_office else "各旗县市区"
+    if frame.empty:
+        st.info("所选范围内本期没有在办的抽查任务。")
+        return
+    fig = charts.completion_figure(
+        frame, ctx.names, targets_.due_task_completion, f"{unit}抽查完成率与时间进度（截至{as_of_text}）",
+        footnote(ctx, PROGRESS_CALIBER),
+    )
+    st.plotly_chart(fig, theme=None, key="inspections_completion")
+    total_label = ALL_REGIONS if not f.counties else "合计"
+    table = charts.region_table(frame, ctx.names, targets_, total_label)
+    _show(table, charts.mark_shortfalls(table))
+    download_buttons(table, "双随机抽查_分地区", ctx, key="双随机抽查_分地区")
+
+
+def _grades(ctx, when: str) -> None:
+    frame = run(q.problems_by_grade, ctx.filters)
+    fig = charts.grade_figure(frame, f"各信用风险等级问题发现率（{when}检查）",
+                              footnote(ctx, "按抽取时的信用风险分类等级；" + INSPECTED_CALIBER))
+    st.plotly_chart(fig, theme=None, key="inspections_grades")
+
+
+def _results(ctx, when: str) -> None:
+    f = ctx.filters
+    frame = run(q.results_by_region, f)
+    if frame.empty:
+        st.info("本期没有检查记录。")
+        return
+    order = list(charts.in_region_order(frame.drop_duplicates("region_code"), ctx.regions)["region_code"])
+    unit = "各监管所" if f.by_office else "各旗县市区"
+    fig = charts.results_figure(frame, ctx.names, order, ALL_REGIONS if not f.counties else "合计",
+                                f"{unit}抽查结果构成（{when}检查）", footnote(ctx, "检查日期在本期的抽查对象，按检查结果分类"))
+    st.plotly_chart(fig, theme=None, key="inspections_results")
+
+
+def _categories(ctx, as_of_text: str) -> None:
+    frame = run(q.by_item_category, ctx.filters)
+    if frame.empty:
+        st.info("所选范围内本期没有在办的抽查任务。")
+        return
+    active = frame[frame["drawn_count"] > 0]
+    if len(active):
+        fig = charts.category_figure(active, f"各抽查事项类别完成情况（截至{as_of_text}）", footnote(ctx, PROGRESS_CALIBER.split("<br>")[0]))
+        st.plotly_chart(fig, theme=None, key="inspections_categories")
+    _show(charts.category_table(frame))
+
+
+# The two detail lists' words: (subheader, sentence when empty, sentence with the totals).
+OVERDUE_TASKS = (
+    "逾期未完成的抽查任务", "截至{as_of}，没有已过完成期限仍有对象未检查的任务。",
+    "截至{as_of}，**{tasks}个**任务已过完成期限，仍有**{objects}户**未检查（逾期天数 = 截至日 − 完成期限 + 1）。",
+)
+OVERDUE_PUBLICATIONS = (
+    "逾期未公示", "截至{as_of}，没有超过公示期限仍未公示的抽查结果。",
+    "截至{as_of}，**{objects}户**抽查结果超过公示期限仍未公示，涉及**{tasks}个**任务。"
+    f"{DEADLINE_CALIBER}；逾期天数 = 截至日 − 公示期限 + 1。",
+)
+
+
+def _listing(ctx, listing, words: tuple[str, str, str], table, basename: str, as_of_text: str) -> None:
+    """A bounded detail list: its totals in a sentence, the rows shown, CSV / Excel download."""
+    title, empty, summary = words
+    st.subheader(title)
+    if not listing.task_count:
+        st.success(empty.format(as_of=as_of_text))
+        return
+    st.markdown(summary.format(as_of=as_of_text, tasks=fmt_count(listing.task_count), objects=fmt_count(listing.object_count)))
+    if listing.task_count > len(listing.rows):
+        st.caption(f"下表列出逾期最久的{fmt_count(len(listing.rows))}个任务。")
+    _show(table)
+    download_buttons(table, basename, ctx, key=basename)
+
+
+def _overdue(ctx, as_of_text: str) -> None:
+    listing = run(q.overdue_tasks, ctx.filters)
+    _listing(ctx, listing, OVERDUE_TASKS, charts.overdue_table(listing, ctx.names), "双随机抽查_逾期任务", as_of_text)
+
+
+def _unpublished(ctx, as_of_text: str) -> list[int]:
+    listing = run(q.overdue_publications, ctx.filters)
+    table = charts.overdue_publication_table(listing, ctx.names)
+    _listing(ctx, listing, OVERDUE_PUBLICATIONS, table, "双随机抽查_逾期未公示", as_of_text)
+    return list(listing.uncovered_years)
+
+
+def _quality(ctx, extra_years: list[int]) -> None:
+    headline = run(q.headline, ctx.filters)
+    years = tuple(sorted(set(headline.uncovered_years) | set(extra_years)))
+    quality_notes(charts.quality_sentences(headline, run(q.orphan_counts), years))
+
+
+ctx = start_page("双随机、一公开抽查完成情况")
+if require_data(ctx):
+    goals = targets()
+    period = ctx.filters.period
+    when = fmt_range(period.start, period.as_of)
+    as_of = fmt_date(period.as_of)
+    with section():
+        _cards(ctx, goals)
+    with section():
+        _by_region(ctx, goals, as_of)
+    with section():
+        _grades(ctx, when)
+    with section():
+        _results(ctx, when)
+    with section():
+        _categories(ctx, as_of)
+    with section():
+        _overdue(ctx, as_of)
+    years: list[int] = []
+    with section():
+        years = _unpublished(ctx, as_of)
+    with section():
+        _quality(ctx, years)
