@@ -1,8 +1,300 @@
-"""建设中: replaced by this topic's own issue."""
+"""经营异常名录与严重违法失信名单: inflow, outflow, stock, why and where; the three-year warning,
+credit repair and, beside the abnormal list, the annual-report rate (metrics.md sections 3 and 6)."""
 
+from dataclasses import replace
+from datetime import timedelta
+from functools import partial
+
+import pandas as pd
 import streamlit as st
 
+from dashboard import charts_lists, i18n, theme
 from dashboard.app import start_page
+from dashboard.cache import run
+from dashboard.config import targets
+from dashboard.filters import comparison_phrase
+from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_signed_count, pct_change, round_half_away
+from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, require_data, section
+from queries.annual_reports import annual_report_by_region, annual_report_orphans, annual_report_progress, season
+from queries.common import OTHER
+from queries.lists import (
+    DETAIL_LIMIT,
+    WARNING_DAYS,
+    WEEKLY_MAX_DAYS,
+    credit_repair,
+    list_breakdown,
+    list_flows,
+    list_quality,
+    list_series,
+    three_year_warning,
+)
 
-ctx = start_page("建设中")
-st.info("本页面建设中。")
+LIST_TITLES = {"abnormal": "经营异常名录", "serious": "严重违法失信名单"}
+PASSED_STYLE = "background-color: #fbe3e0; color: #8e1b10; font-weight: 600"
+REASON_LABELS = {
+    "abnormal": (i18n.ABNORMAL_LISTING_REASON, i18n.ABNORMAL_REMOVAL_REASON),
+    "serious": (i18n.SERIOUS_LISTING_REASON, i18n.SERIOUS_REMOVAL_REASON),
+}
+
+
+def narrow_footnote(ctx, caliber: str) -> str:
+    """ui.footnote for a chart in a half-width column: 数据截至 on a line of its own, so nothing is cut."""
+    return footnote(ctx, caliber).replace("｜", "<br>")
+
+
+def region_name(ctx, code, county: str | None = None) -> str:
+    """A county's or office's name; an office's without its county's name (shown beside it or in the filter)."""
+    if code == OTHER:
+        return i18n.OTHER_REGION
+    name = ctx.names.get(code, code)
+    county = county or (ctx.filters.counties[0] if ctx.filters.by_office else None)
+    prefix = ctx.names.get(county, "") if county and code != county else ""
+    return (name.removeprefix(prefix) or name) if prefix else name
+
+
+def shown_region_codes(ctx) -> list[str]:
+    """The regions a "by region" chart lists (zeros included): counties, or the chosen county's offices."""
+    f, regions = ctx.filters, ctx.regions
+    if f.office:
+        return [f.office]
+    if f.by_office:
+        return list(regions.loc[(regions["level"] == "office") & (regions["parent_code"] == f.counties[0]), "code"])
+    return list(f.counties) or list(regions.loc[regions["level"] == "county", "code"])
+
+
+def headline(ctx, list_name: str) -> None:
+    f = ctx.filters
+    flows, before = run(list_flows, f, list_name), run(list_flows, f.compared(), list_name)
+    cards = st.columns(4)
+    with cards[0]:
+        count_card("本期列入", flows.inflow, before.inflow, "inflow", ctx)
+    with cards[1]:
+        count_card("本期移出", flows.outflow, before.outflow, "outflow", ctx)
+    with cards[2]:
+        net_card(ctx, flows.net, before.net)
+    with cards[3]:
+        count_card(f"期末在册（{fmt_date(f.period.as_of)}）", flows.closing_stock, before.closing_stock, "stock", ctx)
+    sentence = (
+        f"期初在册 {fmt_count(flows.opening_stock)}（截至{fmt_date(f.period.start - timedelta(days=1))}）"
+        f" ＋ 本期列入 {fmt_count(flows.inflow)} − 本期移出 {fmt_count(flows.outflow)}"
+    )
+    if flows.identity_holds:
+        st.markdown(f"**{sentence} ＝ 期末在册 {fmt_count(flows.closing_stock)}**")
+    else:
+        st.warning(f"{sentence} ≠ 期末在册 {fmt_count(flows.closing_stock)}：有移出日期早于列入日期的记录，见页末数据质量提示。")
+
+
+def net_card(ctx, net: int, previous: int) -> None:
+    """Net inflow, signed; the percentage change only against a positive net (−6 vs −2 is not "+200%")."""
+    change = net - previous
+    text = fmt_signed_count(change) + (f"（{pct_change(net, previous)}）" if previous > 0 else "")
+    word = theme.change_word("net", change)
+    st.metric(
+        "净增（列入−移出）", fmt_signed_count(net), delta=text.replace("−", "-", 1), delta_color=theme.delta_color("net"),
+        delta_description=f"{comparison_phrase(ctx.filters)}，{word}", delta_arrow="off" if change == 0 else "auto", border=True,
+    )
+
+
+def series_chart(ctx, list_name: str) -> None:
+    series = run(list_series, ctx.filters, list_name)
+    first, last = series["bucket_start"].iloc[0], series["counted_to"].iloc[-1]
+    unit = "每周" if ctx.filters.period.days <= WEEKLY_MAX_DAYS else "每月"
+    context = "，阴影为所选时段、浅色为此前各周" if not series["in_period"].all() else ""
+    title = f"{LIST_TITLES[list_name]}{unit}列入与移出（{fmt_range(first, last)}{context}）"
+    caliber = (
+        "列入/移出＝列入/移出日期在该段内；在册＝段末（或数据截至日）已列入且未移出；"
+        "所选时段不超过91天按ISO周（周一至周日）、否则按自然月，所选时段的首末两段按时段截取"
+    )
+    fig = charts_lists.flow_series_figure(series, title, footnote(ctx, caliber))
+    st.plotly_chart(fig, key=f"{list_name}_series")
+
+
+def reason_counts(breakdown: pd.DataFrame, list_name: str, flow: str) -> pd.DataFrame:
+    """Entries per reason of one flow, with the reason's Chinese label (NULL as 未填写)."""
+    rows = breakdown[breakdown["flow"] == flow]
+    counts = rows.groupby("reason", dropna=False)["entry_count"].sum().reset_index()
+    labels = REASON_LABELS[list_name][flow == "outflow"]
+    counts["reason_label"] = [i18n.label(labels, code if pd.notna(code) else None) for code in counts["reason"]]
+    return counts
+
+
+def breakdown_charts(ctx, list_name: str) -> None:
+    breakdown = run(list_breakdown, ctx.filters, list_name)
+    period = fmt_range(ctx.filters.period.start, ctx.filters.period.as_of)
+    counts = {flow: reason_counts(breakdown, list_name, flow) for flow in ("inflow", "outflow")}
+    slots = max(len(frame) for frame in counts.values())
+    for column, flow in zip(st.columns(2), ("inflow", "outflow")):
+        word, color = {"inflow": ("列入", charts_lists.INFLOW_COLOR), "outflow": ("移出", charts_lists.OUTFLOW_COLOR)}[flow]
+        with column:
+            if counts[flow].empty:
+                st.info(f"{period}没有{word}{LIST_TITLES[list_name]}的记录。")
+                continue
+            title = f"{LIST_TITLES[list_name]}按{word}原因（{period}）"
+            fig = charts_lists.reason_figure(counts[flow], title, narrow_footnote(ctx, f"{word}原因，单位：户次"), color, slots)
+            st.plotly_chart(fig, key=f"{list_name}_{flow}_reasons")
+    totals = breakdown.pivot_table(index="region_code", columns="flow", values="entry_count", aggfunc="sum", fill_value=0)
+    codes = shown_region_codes(ctx)
+    codes += [code for code in totals.index if code not in codes]
+    by_region = totals.reindex(index=codes, columns=["inflow", "outflow"], fill_value=0).reset_index(names="region_code")
+    by_region["region_name"] = [region_name(ctx, code) for code in by_region["region_code"]]
+    unit = "监管所" if ctx.filters.by_office else "旗县市区"
+    title = f"{LIST_TITLES[list_name]}各{unit}列入与移出（{period}）"
+    caliber = "旗县市区＝作出决定的机关所在旗县市区；监管所＝企业所属监管所，无所属或属他旗县的计入“其他”；单位：户次"
+    st.plotly_chart(charts_lists.region_flow_figure(by_region, title, footnote(ctx, caliber)), key=f"{list_name}_regions")
+
+
+def credit_repair_cards(ctx, list_name: str) -> None:
+    f = ctx.filters
+    repair, before = run(credit_repair, f, list_name), run(credit_repair, f.compared(), list_name)
+    st.subheader("信用修复")
+    cards = st.columns(4)
+    with cards[0]:
+        count_card("信用修复移出", repair.count, before.count, "credit_repair", ctx)
+    with cards[1]:
+        change = None
+        if repair.median_days is not None and before.median_days is not None:
+            change = f"{round_half_away(repair.median_days - before.median_days, 1).normalize():+f}天"
+        st.metric("列入至修复移出中位天数", _days(repair.median_days), delta=change, delta_color="off", border=True,
+                  delta_description=f"对比期：{_days(before.median_days)}")
+
+
+def _days(value) -> str:
+    return "—" if value is None else f"{round_half_away(value, 1).normalize():f}天"
+
+
+def warning_frame(ctx, rows: pd.DataFrame) -> pd.DataFrame:
+    """The warning rows as shown and downloaded: Chinese headers, names and reasons, days in words."""
+    days = zip(rows["days"], rows["is_passed"])
+    offices = zip(rows["office_code"], rows["region_code"])
+    return pd.DataFrame({
+        "状态": [f"已届满 {fmt_count(d)} 天" if passed else f"还有 {fmt_count(d)} 天届满" for d, passed in days],
+        "届满三年日期": rows["eligible_on"],
+        "企业名称": rows["enterprise_name"],
+        "统一社会信用代码": rows["uscc"],
+        "旗县市区": [region_name(ctx, code) for code in rows["region_code"]],
+        "监管所": [region_name(ctx, office, county) if pd.notna(office) else "—" for office, county in offices],
+        "列入日期": rows["listed_on"],
+        "列入原因": [i18n.label(i18n.ABNORMAL_LISTING_REASON, code) for code in rows["listing_reason"]],
+    })
+
+
+def warning_table(ctx) -> None:
+    f = ctx.filters
+    warning = run(three_year_warning, f)
+    st.subheader(f"届满三年预警（{WARNING_DAYS}天内届满三年、可列入严重违法失信名单）")
+    window_end = fmt_date(f.period.as_of + timedelta(days=WARNING_DAYS))
+    bounded = warning.total_count > len(warning.rows)
+    st.markdown(
+        f"截至{fmt_date(f.period.as_of)}仍在经营异常名录、列入满三年之日不晚于{window_end}的："
+        f"**共 {fmt_count(warning.total_count)} 户次，其中已届满 {fmt_count(warning.passed_count)} 户次**"
+        + (f"（下表及下载为最早届满的 {DETAIL_LIMIT} 条，可按旗县市区筛选查看其余）" if bounded else "")
+    )
+    if warning.rows.empty:
+        st.info("没有即将或已经届满三年的在册记录。")
+        return
+    table = warning_frame(ctx, warning.rows)
+    styled = table.style.map(lambda v: PASSED_STYLE if v.startswith("已届满") else "", subset=["状态"])
+    st.dataframe(styled, hide_index=True, key="warning_table")
+    download_buttons(table, f"届满三年预警_{f.period.as_of.isoformat()}", ctx, key="warning")
+
+
+def annual_report_section(ctx) -> None:
+    f = ctx.filters
+    current, last = season(f), season(f, previous=True)
+    by_region = run(annual_report_by_region, f)
+    before = run(annual_report_by_region, f, previous=True)
+    st.subheader(f"年报公示率（{current.report_year}年度）")
+    total, prior = (frame[["submitted_count", "required_count", "late_count"]].sum() for frame in (by_region, before))
+    st.caption(
+        f"未按期报送年报是列入经营异常名录的主要原因。应报＝{current.report_year}年12月31日前成立且截至{fmt_date(current.as_of)}"
+        f"未注销吊销的市场主体；法定公示期至{fmt_date(current.deadline)}，此后补报计为逾期公示；"
+        f"对比{last.report_year}年度同一时点（截至{fmt_date(last.as_of)}）。"
+    )
+    # The season is compared with the last season at the same date, whatever comparison the
+    # filter chose: the cards say 较去年同期.
+    season_ctx = replace(ctx, filters=replace(f, comparison_mode="year_ago"))
+    cards = st.columns(4)
+    with cards[0]:
+        rate_card("年报公示率", int(total.submitted_count), int(total.required_count), int(prior.submitted_count),
+                  int(prior.required_count), "annual_report_rate", season_ctx, target=targets().annual_report_rate)
+    with cards[1]:
+        count_card("应报户数", int(total.required_count), int(prior.required_count), "annual_report_required", season_ctx)
+    with cards[2]:
+        count_card("未公示户数", int(total.required_count - total.submitted_count),
+                   int(prior.required_count - prior.submitted_count), "annual_report_unfiled", season_ctx)
+    with cards[3]:
+        count_card("其中逾期公示户数", int(total.late_count), int(prior.late_count), "annual_report_late", season_ctx)
+    annual_report_charts(ctx, by_region, before)
+
+
+def annual_report_charts(ctx, by_region: pd.DataFrame, before: pd.DataFrame) -> None:
+    f = ctx.filters
+    current, last = season(f), season(f, previous=True)
+    previous = before.set_index("region_code")
+    codes = shown_region_codes(ctx)
+    codes += [code for code in by_region["region_code"] if code not in codes]
+    frame = by_region.set_index("region_code").reindex(codes, fill_value=0).reset_index()
+    frame["previous_submitted"] = [int(previous["submitted_count"].get(code, 0)) for code in frame["region_code"]]
+    frame["previous_required"] = [int(previous["required_count"].get(code, 0)) for code in frame["region_code"]]
+    frame["region_name"] = [region_name(ctx, code) for code in frame["region_code"]]
+    caliber = (
+        f"公示率＝截至{fmt_date(current.as_of)}已公示{current.report_year}年度年报的应报主体 / 应报主体<br>"
+        f"（{current.report_year}年12月31日前成立、截至当日未注销吊销）；逾期＝{fmt_date(current.deadline)}后公示"
+    )
+    target = targets().annual_report_rate
+    left, right = st.columns(2)
+    with left:
+        unit = "监管所" if f.by_office else "旗县市区"
+        title = f"{current.report_year}年度年报公示率·各{unit}（截至{fmt_date(current.as_of)}）"
+        fig = charts_lists.annual_report_region_figure(frame, target, title, narrow_footnote(ctx, caliber))
+        st.plotly_chart(fig, key="annual_regions")
+    with right:
+        progress = run(annual_report_progress, f)
+        progress_before = run(annual_report_progress, f, previous=True)
+        names = (f"{current.report_year}年度", f"{last.report_year}年度（截至{fmt_date(last.as_of)}）")
+        title = f"年报公示进度：{current.report_year}年度与上一年度同期（各月末累计）"
+        fig = charts_lists.annual_report_progress_figure(
+            progress, progress_before, target, names, title, narrow_footnote(ctx, caliber)
+        )
+        st.plotly_chart(fig, key="annual_progress")
+
+
+def list_tab(ctx, list_name: str) -> None:
+    """One list's sections, each guarded on its own; the abnormal list adds the warning and annual reports."""
+    drawings = [partial(draw, ctx, list_name) for draw in (headline, series_chart, breakdown_charts)]
+    if list_name == "abnormal":
+        drawings.append(partial(warning_table, ctx))
+    drawings.append(partial(credit_repair_cards, ctx, list_name))
+    if list_name == "abnormal":
+        drawings.append(partial(annual_report_section, ctx))
+    for draw in drawings:
+        with section():
+            draw()
+
+
+def data_quality(ctx) -> None:
+    notes = []
+    for list_name, title in LIST_TITLES.items():
+        quality = run(list_quality, ctx.filters, list_name)
+        if quality.orphan_count:
+            notes.append(
+                f"{title}有 {fmt_count(quality.orphan_count)} 条记录的企业（enterprise_id）在市场主体表中不存在，未计入本页各项数字。"
+            )
+        if quality.removed_before_listed_count:
+            notes.append(
+                f"{title}有 {fmt_count(quality.removed_before_listed_count)} 条记录的移出日期早于列入日期，"
+                "期初、期末在册与列入、移出可能对不上。"
+            )
+    orphans = run(annual_report_orphans, ctx.filters)
+    if orphans:
+        notes.append(f"{season(ctx.filters).report_year}年度有 {fmt_count(orphans)} 份年报的企业在市场主体表中不存在，未计入年报公示率。")
+    quality_notes(notes)
+
+
+ctx = start_page("经营异常名录与严重违法失信名单")
+if require_data(ctx):
+    for tab, list_name in zip(st.tabs(list(LIST_TITLES.values())), LIST_TITLES):
+        with tab:
+            list_tab(ctx, list_name)
+    with section():
+        data_quality(ctx)

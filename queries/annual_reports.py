@@ -1,0 +1,141 @@
+"""年报公示率 (metrics.md section 6): the latest report year's filing rate, by region.
+
+Report year Y = year of the as-of date − 1; its season runs to the 30 June deadline of Y+1 and
+later filings still count (shown as late). The headline is compared with the season before at
+the same point (as-of − 1 year), whatever comparison the filter chose, so every function takes
+`previous`: False for Y at the as-of date, True for Y − 1 at as-of − 1 year.
+A region is the enterprise's county (or office when one county is chosen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Connection
+
+from dashboard.periods import Filters, month_end, shift_months, shift_years
+from queries.common import count_if, orphan_count, region_key, scope_conditions
+from queries.schema import annual_reports, enterprises
+
+TOTAL = "total"
+"""region_code of the total row of `annual_report_rate_parts`."""
+
+
+@dataclass(frozen=True)
+class Season:
+    """A report year and the date its filings are counted up to."""
+
+    report_year: int
+    as_of: date
+
+    @property
+    def deadline(self) -> date:
+        """30 June of the following year (legal deadline; later filings are late)."""
+        return date(self.report_year + 1, 6, 30)
+
+
+def season(f: Filters, previous: bool = False) -> Season:
+    """The season shown for `f` (previous=True: the season before, at as-of − 1 year)."""
+    as_of = shift_years(f.period.as_of, -1) if previous else f.period.as_of
+    return Season(report_year=as_of.year - 1, as_of=as_of)
+
+
+def _required_rows(f: Filters, current: Season):
+    """Required enterprises with their report for the year, if filed by the as-of date (a subquery).
+
+    Columns: region_code, report_of (NULL when not filed), submitted_on.
+    """
+    filed = and_(
+        annual_reports.c.enterprise_id == enterprises.c.id,
+        annual_reports.c.report_year == current.report_year,
+        annual_reports.c.submitted_on <= current.as_of,
+    )
+    return (
+        select(
+            region_key(f, enterprises.c.region_code, enterprises.c.office_code).label("region_code"),
+            annual_reports.c.enterprise_id.label("report_of"),
+            annual_reports.c.submitted_on,
+        )
+        .select_from(enterprises.outerjoin(annual_reports, filed))
+        .where(
+            enterprises.c.registered_on <= date(current.report_year, 12, 31),
+            or_(enterprises.c.deregistered_on.is_(None), enterprises.c.deregistered_on > current.as_of),
+            *scope_conditions(f, enterprises.c.region_code, enterprises.c.office_code),
+        )
+        .subquery()
+    )
+
+
+def annual_report_by_region(conn: Connection, f: Filters, previous: bool = False) -> pd.DataFrame:
+    """One row per region. region_code, report_year, required_count (denominator),
+    submitted_count (numerator), late_count (of the submitted, filed after 30 June of Y+1)."""
+    current = season(f, previous)
+    rows = _required_rows(f, current)
+    stmt = (
+        select(
+            rows.c.region_code,
+            func.count().label("required_count"),
+            func.count(rows.c.report_of).label("submitted_count"),
+            count_if(rows.c.submitted_on > current.deadline).label("late_count"),
+        )
+        .group_by(rows.c.region_code)
+    )
+    frame = pd.DataFrame(conn.execute(stmt).all(), columns=["region_code", "required_count", "submitted_count", "late_count"])
+    frame = frame.sort_values("region_code", kind="stable", ignore_index=True)
+    counts = ["required_count", "submitted_count", "late_count"]
+    frame[counts] = frame[counts].astype(int)
+    frame.insert(1, "report_year", current.report_year)
+    return frame
+
+
+def annual_report_rate_parts(conn: Connection, f: Filters, previous: bool = False) -> pd.DataFrame:
+    """For the overview: one row per region, then the total of the filter's scope (region_code
+    TOTAL; the city when no county is chosen), each with the rate's numerator and denominator.
+    region_code, report_year, submitted_count (numerator), required_count (denominator), late_count."""
+    by_region = annual_report_by_region(conn, f, previous)
+    total = {
+        "region_code": TOTAL,
+        "report_year": season(f, previous).report_year,
+        **{col: int(by_region[col].sum()) for col in ("required_count", "submitted_count", "late_count")},
+    }
+    frame = pd.concat([by_region, pd.DataFrame([total])], ignore_index=True)
+    return frame[["region_code", "report_year", "submitted_count", "required_count", "late_count"]]
+
+
+def season_month_ends(current: Season) -> list[date]:
+    """The last day of each month of the filing season (January of Y+1 on), up to the as-of date."""
+    ends, day = [], date(current.report_year + 1, 1, 1)
+    while day <= current.as_of:
+        ends.append(min(month_end(day), current.as_of))
+        day = shift_months(day, 1)
+    return ends
+
+
+def annual_report_progress(conn: Connection, f: Filters, previous: bool = False) -> pd.DataFrame:
+    """One row per month of the filing season up to the as-of month. month (1–12), counted_to
+    (month end, or the as-of date), submitted_count (required enterprises filed by counted_to),
+    required_count (at the as-of date, the headline's denominator)."""
+    current = season(f, previous)
+    rows = _required_rows(f, current)
+    ends = season_month_ends(current)
+    stmt = select(
+        func.count().label("required_count"),
+        *[count_if(rows.c.submitted_on <= end).label(f"filed_{i}") for i, end in enumerate(ends)],
+    )
+    result = conn.execute(stmt).one()
+    return pd.DataFrame(
+        {
+            "month": [end.month for end in ends],
+            "counted_to": pd.Series(ends, dtype=object),
+            "submitted_count": [int(result[i + 1]) for i in range(len(ends))],
+            "required_count": int(result[0]),
+        }
+    )
+
+
+def annual_report_orphans(conn: Connection, f: Filters) -> int:
+    """Annual reports of the shown report year whose enterprise_id matches no enterprise."""
+    return orphan_count(conn, annual_reports.c.enterprise_id, enterprises.c.id, annual_reports.c.report_year == season(f).report_year)
