@@ -15,7 +15,7 @@ from dashboard.config import targets
 from dashboard.filters import comparison_phrase
 from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_signed_count, pct_change, round_half_away
 from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, require_data, section
-from queries.annual_reports import annual_report_by_region, annual_report_orphans, annual_report_progress, season
+from queries.annual_reports import SeasonFigures, annual_report_orphans, annual_report_season, season
 from queries.common import OTHER
 from queries.lists import (
     DETAIL_LIMIT,
@@ -201,8 +201,8 @@ def warning_table(ctx) -> None:
 def annual_report_section(ctx) -> None:
     f = ctx.filters
     current, last = season(f), season(f, previous=True)
-    by_region = run(annual_report_by_region, f)
-    before = run(annual_report_by_region, f, previous=True)
+    now, then = run(annual_report_season, f), run(annual_report_season, f, previous=True)
+    by_region, before = now.by_region, then.by_region
     st.subheader(f"年报公示率（{current.report_year}年度）")
     total, prior = (frame[["submitted_count", "required_count", "late_count"]].sum() for frame in (by_region, before))
     st.caption(
@@ -224,13 +224,13 @@ def annual_report_section(ctx) -> None:
                    int(prior.required_count - prior.submitted_count), "annual_report_unfiled", season_ctx)
     with cards[3]:
         count_card("其中逾期公示户数", int(total.late_count), int(prior.late_count), "annual_report_late", season_ctx)
-    annual_report_charts(ctx, by_region, before)
+    annual_report_charts(ctx, now, then)
 
 
-def annual_report_charts(ctx, by_region: pd.DataFrame, before: pd.DataFrame) -> None:
+def annual_report_charts(ctx, now: SeasonFigures, then: SeasonFigures) -> None:
     f = ctx.filters
     current, last = season(f), season(f, previous=True)
-    previous = before.set_index("region_code")
+    by_region, previous = now.by_region, then.by_region.set_index("region_code")
     codes = shown_region_codes(ctx)
     codes += [code for code in by_region["region_code"] if code not in codes]
     frame = by_region.set_index("region_code").reindex(codes, fill_value=0).reset_index()
@@ -249,8 +249,7 @@ def annual_report_charts(ctx, by_region: pd.DataFrame, before: pd.DataFrame) -> 
         fig = charts_lists.annual_report_region_figure(frame, target, title, narrow_footnote(ctx, caliber))
         st.plotly_chart(fig, key="annual_regions")
     with right:
-        progress = run(annual_report_progress, f)
-        progress_before = run(annual_report_progress, f, previous=True)
+        progress, progress_before = now.progress, then.progress
         names = (f"{current.report_year}年度", f"{last.report_year}年度（截至{fmt_date(last.as_of)}）")
         title = f"年报公示进度：{current.report_year}年度与上一年度同期（各月末累计）"
         fig = charts_lists.annual_report_progress_figure(

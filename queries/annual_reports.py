@@ -69,26 +69,54 @@ def _required_rows(f: Filters, current: Season):
     )
 
 
+@dataclass(frozen=True)
+class SeasonFigures:
+    """A filing season's figures from one scan of the enterprises: `by_region` (see
+    annual_report_by_region) and `progress` (see annual_report_progress)."""
+
+    by_region: pd.DataFrame
+    progress: pd.DataFrame
+
+
+COUNTS = ["required_count", "submitted_count", "late_count"]
+
+
+def annual_report_season(conn: Connection, f: Filters, previous: bool = False) -> SeasonFigures:
+    """The season's rate by region and its month-by-month progress, in ONE grouped query.
+
+    The required enterprises are a scan of the whole register (millions of rows in a province),
+    so the page asks for both views at once rather than scanning twice per season.
+    """
+    current = season(f, previous)
+    rows = _required_rows(f, current)
+    ends = season_month_ends(current)
+    stmt = select(
+        rows.c.region_code,
+        func.count().label("required_count"),
+        func.count(rows.c.report_of).label("submitted_count"),
+        count_if(rows.c.submitted_on > current.deadline).label("late_count"),
+        *[count_if(rows.c.submitted_on <= end).label(f"filed_{i}") for i, end in enumerate(ends)],
+    ).group_by(rows.c.region_code)
+    filed = [f"filed_{i}" for i in range(len(ends))]
+    frame = pd.DataFrame(conn.execute(stmt).all(), columns=["region_code", *COUNTS, *filed])
+    frame[COUNTS + filed] = frame[COUNTS + filed].astype(int)
+    by_region = frame[["region_code", *COUNTS]].sort_values("region_code", kind="stable", ignore_index=True)
+    by_region.insert(1, "report_year", current.report_year)
+    progress = pd.DataFrame(
+        {
+            "month": [end.month for end in ends],
+            "counted_to": pd.Series(ends, dtype=object),
+            "submitted_count": [int(frame[column].sum()) for column in filed],
+            "required_count": int(frame["required_count"].sum()),
+        }
+    )
+    return SeasonFigures(by_region=by_region, progress=progress)
+
+
 def annual_report_by_region(conn: Connection, f: Filters, previous: bool = False) -> pd.DataFrame:
     """One row per region. region_code, report_year, required_count (denominator),
     submitted_count (numerator), late_count (of the submitted, filed after 30 June of Y+1)."""
-    current = season(f, previous)
-    rows = _required_rows(f, current)
-    stmt = (
-        select(
-            rows.c.region_code,
-            func.count().label("required_count"),
-            func.count(rows.c.report_of).label("submitted_count"),
-            count_if(rows.c.submitted_on > current.deadline).label("late_count"),
-        )
-        .group_by(rows.c.region_code)
-    )
-    frame = pd.DataFrame(conn.execute(stmt).all(), columns=["region_code", "required_count", "submitted_count", "late_count"])
-    frame = frame.sort_values("region_code", kind="stable", ignore_index=True)
-    counts = ["required_count", "submitted_count", "late_count"]
-    frame[counts] = frame[counts].astype(int)
-    frame.insert(1, "report_year", current.report_year)
-    return frame
+    return annual_report_season(conn, f, previous).by_region
 
 
 def annual_report_rate_parts(conn: Connection, f: Filters, previous: bool = False) -> pd.DataFrame:
@@ -118,22 +146,7 @@ def annual_report_progress(conn: Connection, f: Filters, previous: bool = False)
     """One row per month of the filing season up to the as-of month. month (1–12), counted_to
     (month end, or the as-of date), submitted_count (required enterprises filed by counted_to),
     required_count (at the as-of date, the headline's denominator)."""
-    current = season(f, previous)
-    rows = _required_rows(f, current)
-    ends = season_month_ends(current)
-    stmt = select(
-        func.count().label("required_count"),
-        *[count_if(rows.c.submitted_on <= end).label(f"filed_{i}") for i, end in enumerate(ends)],
-    )
-    result = conn.execute(stmt).one()
-    return pd.DataFrame(
-        {
-            "month": [end.month for end in ends],
-            "counted_to": pd.Series(ends, dtype=object),
-            "submitted_count": [int(result[i + 1]) for i in range(len(ends))],
-            "required_count": int(result[0]),
-        }
-    )
+    return annual_report_season(conn, f, previous).progress
 
 
 def annual_report_orphans(conn: Connection, f: Filters) -> int:
