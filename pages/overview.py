@@ -1,0 +1,152 @@
+"""监管总览: what needs attention (需关注, metrics.md "Targets") and the period's headline figures
+of every topic, each linking to its page. The first page, projected first in a joint meeting."""
+
+import streamlit as st
+
+from dashboard import attention as att
+from dashboard.app import start_page
+from dashboard.cache import run
+from dashboard.config import targets
+from dashboard.format import fmt_date
+from dashboard.ui import count_card, money_card, rate_card, section
+from queries import credit_risk, inspections, lists, penalties, revisits
+from queries.annual_reports import annual_report_rate_parts, season
+
+# att.target_parts argument → the query giving that topic's per-region target parts (a comment:
+# streamlit's magic would print a bare string on the page).
+TARGET_SOURCES = {
+    "inspection": inspections.targets_by_region,
+    "revisit": revisits.revisit_targets,
+    "annual": annual_report_rate_parts,
+}
+TOPIC_ICONS = {
+    "pages/credit_risk.py": ":material/map:",
+    "pages/inspections.py": ":material/fact_check:",
+    "pages/lists.py": ":material/list_alt:",
+    "pages/revisits.py": ":material/handshake:",
+    "pages/penalties.py": ":material/balance:",
+}
+
+
+def _now_and_then(ctx, query, *args):
+    """`query` over the period and over the comparison period (a card's value and its comparison)."""
+    return run(query, ctx.filters, *args), run(query, ctx.filters.compared(), *args)
+
+
+def attention_statuses(ctx) -> list[att.FigureStatus]:
+    """The six target figures' statuses; a source that fails shows its one sentence and its
+    figures are marked unreadable, the others are still judged."""
+    sources = {}
+    for name, query in TARGET_SOURCES.items():
+        with section():
+            sources[name] = run(query, ctx.filters)
+    year = season(ctx.filters).report_year
+    return att.attention(
+        att.target_parts(**sources), targets(), ctx.filters, ctx.names,
+        labels={"annual_report_rate": f"{year}年度年报公示率"},
+    )
+
+
+def figure_box(status: att.FigureStatus) -> None:
+    """One figure below target: its name and target beside the page to open (under its navigation
+    title), then its regions, worst first."""
+    with st.container(border=True):
+        with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"):
+            st.markdown(f"**:red[未达标]　{status.label}**　:gray[{att.target_text(status.target)}]", width="content")
+            st.page_link(status.figure.page, icon=":material/arrow_forward:", help="打开该页查看明细")
+        st.markdown("\n".join(f"- {item.line}" for item in status.items))
+
+
+def attention_list(ctx) -> None:
+    f = ctx.filters
+    st.subheader("需关注", help=(
+        f"{att.scope_phrase(f, ctx.names)}中按精确值低于目标的指标：先列合计，再按差距从大到小；无分母（“—”）的不列。"
+        f"年报公示率为{season(f).report_year}年度截至{fmt_date(season(f).as_of)}。"
+    ))
+    statuses = attention_statuses(ctx)
+    below = [s for s in statuses if s.state == "below"]
+    rest = att.others_sentence(statuses, f, ctx.names)
+    if not below:
+        if any(s.state == "unavailable" for s in statuses):
+            st.warning(rest, icon=":material/warning:")
+        else:
+            st.success(rest, icon=":material/check_circle:")
+        return
+    for status in below:
+        figure_box(status)
+    if rest:
+        st.markdown(f":green[**其余指标**]：{rest}")
+    with st.expander("简报用语（需关注事项）"):
+        sentences = [item.sentence for status in below for item in status.items]
+        st.code("\n".join(sentences), language=None, wrap_lines=True)
+
+
+def topic_link(page: str) -> None:
+    """The topic's page under its navigation title, heading its cards."""
+    st.page_link(page, icon=TOPIC_ICONS[page])
+
+
+def credit_cards(ctx) -> None:
+    topic_link("pages/credit_risk.py")
+    now, then = (credit_risk.grade_totals(d) for d in _now_and_then(ctx, credit_risk.grade_distribution))
+    rate_card("高风险企业占比（C+D类）", now.high_risk.numerator, now.high_risk.denominator,
+              then.high_risk.numerator, then.high_risk.denominator, "high_risk_share", ctx,
+              help=f"（C类 + D类）/ 已评级企业，按{fmt_date(ctx.filters.period.as_of)}各企业的最新评级。")
+
+
+def inspection_cards(ctx) -> None:
+    topic_link("pages/inspections.py")
+    now, then = _now_and_then(ctx, inspections.headline)
+    left, right = st.columns(2)
+    with left:
+        rate_card("抽查完成率", now.completed_count, now.drawn_count, then.completed_count, then.drawn_count,
+                  "completion_rate", ctx, help="本期在办任务的抽查对象中截至数据截至日已检查的比例。")
+    with right:
+        rate_card("公示及时率", now.published_on_time_count, now.publication_due_count,
+                  then.published_on_time_count, then.publication_due_count, "publication_timeliness", ctx,
+                  target=targets().publication_timeliness,
+                  help="公示期限（检查后第20个工作日）在本期的记录中，在期限内公示的比例。")
+
+
+def list_cards(ctx) -> None:
+    topic_link("pages/lists.py")
+    now, then = _now_and_then(ctx, lists.list_flows, "abnormal")
+    left, right = st.columns(2)
+    with left:
+        count_card("经营异常名录列入", now.inflow, then.inflow, "inflow", ctx, help="列入日期在本期的记录（户次）。")
+    with right:
+        count_card("经营异常名录移出", now.outflow, then.outflow, "outflow", ctx, help="移出日期在本期的记录（户次）。")
+
+
+def revisit_card(ctx) -> None:
+    topic_link("pages/revisits.py")
+    now, then = _now_and_then(ctx, revisits.revisit_summary)
+    rate_card("回访率", now.done_count, now.due_count, then.done_count, then.due_count, "revisit_rate", ctx,
+              target=targets().revisit_rate, help="本期到期的应回访中截至数据截至日已回访（含提前）的比例。")
+
+
+def penalty_card(ctx) -> None:
+    topic_link("pages/penalties.py")
+    now, then = _now_and_then(ctx, penalties.penalty_summary)
+    money_card("减免处罚金额", now.waived_yuan, then.waived_yuan, "waived_amount", ctx,
+               help="从轻、减轻、轻微免罚、首违不罚案件的（裁量基准罚款 − 实际罚没款）之和。")
+
+
+def headline_cards(ctx) -> None:
+    """One or two cards per topic under a link to its page; each topic guarded on its own."""
+    st.subheader("本期要点")
+    for draw in (inspection_cards, list_cards):
+        with section():
+            draw(ctx)
+    for pair in ((credit_cards, revisit_card), (penalty_card,)):
+        for column, draw in zip(st.columns(2), pair):
+            with column, section():
+                draw(ctx)
+
+
+ctx = start_page("监管总览")
+attention_column, cards_column = st.columns([5, 6], gap="medium")
+with attention_column, section():
+    attention_list(ctx)
+with cards_column:
+    headline_cards(ctx)
