@@ -4,12 +4,19 @@ Each page starts with `dashboard.app.start_page(title)`, which draws the shared 
 sidebar filter, so the filter is the same on every page and kept in the URL.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="监管驾驶舱", page_icon=":material/shield:", layout="wide", initial_sidebar_state="expanded")
+# A local file: a material-icon page_icon makes the browser fetch the favicon from Google's
+# font servers, which bureau networks cannot reach.
+FAVICON = str(Path(__file__).resolve().parent / "dashboard" / "static" / "favicon.png")
+
+st.set_page_config(page_title="监管驾驶舱", page_icon=FAVICON, layout="wide", initial_sidebar_state="expanded")
 
 PAGES = [
-    st.Page("pages/credit_risk.py", title="企业信用风险分类", icon=":material/map:", default=True),
+    st.Page("pages/overview.py", title="监管总览", icon=":material/dashboard:", default=True),
+    st.Page("pages/credit_risk.py", title="企业信用风险分类", icon=":material/map:"),
     st.Page("pages/inspections.py", title="双随机、一公开抽查", icon=":material/fact_check:"),
     st.Page("pages/lists.py", title="经营异常与严重失信名单", icon=":material/list_alt:"),
     st.Page("pages/revisits.py", title="执法事后回访", icon=":material/handshake:"),

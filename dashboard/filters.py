@@ -130,7 +130,10 @@ def describe(f: Filters, names: dict[str, str]) -> str:
         period += f"（第{f.period.start.isocalendar().week}周）"
     if not f.period.is_complete and f.period.has_data:
         period += f"（数据截至{f.period.as_of.month}月{f.period.as_of.day}日）"
-    comparison = COMPARISON_LABELS[f.comparison_mode] + comparison_phrase(f).removeprefix("较")
+    versus = comparison_phrase(f).removeprefix("较")
+    # Against the same dates a year earlier it is 同比 whichever button was chosen (本年至今).
+    mode = "year_ago" if versus == "去年同期" else f.comparison_mode
+    comparison = COMPARISON_LABELS[mode] + versus
     return f"{period}，{comparison}，{region_phrase(f, names)}"
 
 

@@ -30,7 +30,10 @@ from dashboard.format import (
     fmt_wan,
     pct_change,
     rate_change_pp,
+    round_half_away,
+    to_wan,
 )
+from queries.common import meets_target
 from dashboard.periods import Filters
 
 
@@ -74,15 +77,18 @@ def footnote(ctx: PageContext, caliber: str) -> str:
 
 
 def _delta(metric: str, text: str, change, ctx: PageContext) -> dict:
+    """st.metric's delta arguments. `change` is the change as displayed (already rounded), so the
+    arrow, colour and word agree with the figure a reader sees: "0.0个百分点" is 持平, no arrow."""
     if change is None:
         return dict(delta=None)
     word = theme.change_word(metric, change)
     description = f"{comparison_phrase(ctx.filters)}{('，' + word) if word else ''}"
+    unchanged = change == 0
     return dict(
         delta=text.replace("−", "-", 1),
-        delta_color=theme.delta_color(metric),
+        delta_color="off" if unchanged else theme.delta_color(metric),
         delta_description=description,
-        delta_arrow="off" if change == 0 else "auto",
+        delta_arrow="off" if unchanged else "auto",
     )
 
 
@@ -111,9 +117,10 @@ def rate_card(
         # into the label. Judged on the exact rate; a "—" is neither.
         label = f"{label}（目标≥{fmt_pct(target)}）"
         if den:
-            value += " 达标" if num >= target * den else " 未达标"
+            value += " 达标" if meets_target(num, den, target) else " 未达标"
     points = rate_change_pp(num, den, q_num, q_den) if q_den is not None else None
-    st.metric(label, value, help=help, border=True, **_delta(metric, fmt_pp(points), points, ctx))
+    shown = None if points is None else round_half_away(points, 1)
+    st.metric(label, value, help=help, border=True, **_delta(metric, fmt_pp(points), shown, ctx))
 
 
 def money_card(label: str, yuan, previous_yuan, metric: str, ctx: PageContext, help: str | None = None) -> None:
@@ -122,7 +129,8 @@ def money_card(label: str, yuan, previous_yuan, metric: str, ctx: PageContext, h
     text = fmt_signed_wan(change) if change is not None else DASH
     if change is not None and previous_yuan > 0:
         text += f"（{pct_change(yuan, previous_yuan)}）"
-    st.metric(label, fmt_wan(yuan), help=help, border=True, **_delta(metric, text, change, ctx))
+    shown = None if change is None else to_wan(change)
+    st.metric(label, fmt_wan(yuan), help=help, border=True, **_delta(metric, text, shown, ctx))
 
 
 def download_buttons(frame: pd.DataFrame, basename: str, ctx: PageContext, key: str) -> None:

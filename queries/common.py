@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, select
 from sqlalchemy.engine import Connection
@@ -140,7 +141,13 @@ class Rate:
         """Whether the exact value reaches `target`; None when there is no value."""
         if not self.denominator:
             return None
-        return self.numerator >= target * self.denominator
+        return meets_target(self.numerator, self.denominator, target)
+
+
+def meets_target(numerator: int, denominator: int, target: float) -> bool:
+    """numerator / denominator >= target, exactly: the target is read as the decimal it was
+    written as (0.55, not the binary float just below it), so 55/100 meets 55 %."""
+    return Fraction(int(numerator), int(denominator)) >= Fraction(Decimal(str(target)))
 
 
 # --- data quality ----------------------------------------------------------------------------

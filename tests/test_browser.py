@@ -21,7 +21,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = REPO / "tests" / "screenshots"
-PAGES = ["credit_risk", "inspections", "lists", "revisits", "penalties"]
+PAGES = ["", "credit_risk", "inspections", "lists", "revisits", "penalties"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", ""}
 
 pytestmark = pytest.mark.browser
@@ -110,7 +110,7 @@ def test_page_renders_without_errors(server, browser_page, name):
     page, _ = browser_page
     _open(page, f"{server}/{name}")
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name or 'overview'}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "数据截至 2026年11月22日" in page.locator('[data-testid="stApp"]').inner_text()

@@ -47,3 +47,11 @@ def test_date_ranges():
 def test_tiny_negative_money_is_not_minus_zero():
     assert fmt_wan(Decimal("-0.40")) == "0.00万元"
     assert fmt_signed_wan(Decimal("-0.40")) == "0.00万元"
+
+
+def test_targets_are_judged_on_exact_fractions():
+    from queries.common import Rate, meets_target
+
+    assert meets_target(55, 100, 0.55)  # 0.55 as a float is just below 55/100
+    assert not meets_target(899, 1000, 0.9) and meets_target(900, 1000, 0.9)
+    assert Rate(0, 0).meets(0.9) is None
