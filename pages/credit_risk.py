@@ -1,8 +1,219 @@
-"""建设中: replaced by this topic's own issue."""
+"""企业信用风险分类: which counties hold the high-risk enterprises, and is it getting better (metrics.md §1)."""
 
 import streamlit as st
 
+from dashboard import charts_credit_risk as charts
+from dashboard import config, maps
 from dashboard.app import start_page
+from dashboard.cache import run
+from dashboard.filters import drill_into, region_phrase
+from dashboard.format import fmt_count, fmt_date
+from dashboard.i18n import GRADE
+from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, require_data, section
+from queries import credit_risk as cr
 
-ctx = start_page("建设中")
-st.info("本页面建设中。")
+CALIBER = "每家在册企业取当日最新一次分类结果；占比 = 该等级企业数 / 已评级企业数（未分类不计入）"
+CHART_CALIBER = "每家在册企业取当日最新一次分类结果；<br>占比 = 该等级企业数 / 已评级企业数（未分类不计入）"
+MIGRATION_CALIBER = "两个日期均在册且均已评级的企业；<br>升级 = 向A类移动，降级 = 向D类移动"
+
+ctx = start_page("企业信用风险分类")
+f = ctx.filters
+notes: list[str] = []
+
+
+def distributions():
+    """Grade counts per region at P's and Q's as-of dates (cached by `run`)."""
+    return run(cr.grade_distribution, f), run(cr.grade_distribution, f.compared())
+
+
+def headline_cards() -> None:
+    """metrics.md's headline: rated enterprises, high-risk share, D count, 未分类."""
+    now, then = (cr.grade_totals(d) for d in distributions())
+    cards = st.columns(4)
+    with cards[0]:
+        count_card("已评级企业", now.rated_count, then.rated_count, "rated_count", ctx, help=_as_of_help())
+    with cards[1]:
+        rate_card(
+            "高风险占比（C+D类）", *_parts(now.high_risk), *_parts(then.high_risk), "high_risk_share", ctx,
+            help="（C类 + D类）/ 已评级企业；" + _as_of_help(),
+        )
+    with cards[2]:
+        count_card(_grade_label("D"), now.d_count, then.d_count, "d_count", ctx, help=_as_of_help())
+    with cards[3]:
+        count_card("未分类", now.unrated_count, then.unrated_count, "unrated_count", ctx, help=_as_of_help())
+
+
+def grade_cards() -> None:
+    """The rest of the grade distribution: A, B and C counts and the D share."""
+    now, then = (cr.grade_totals(d) for d in distributions())
+    cards = st.columns(4)
+    for column, grade in zip(cards, ("A", "B", "C")):
+        with column:
+            key = f"{grade.lower()}_count"
+            count_card(_grade_label(grade), getattr(now, key), getattr(then, key), key, ctx, help=_as_of_help())
+    with cards[3]:
+        rate_card(
+            "D类占比", *_parts(now.d_share), *_parts(then.d_share), "d_share", ctx, help="D类 / 已评级企业；" + _as_of_help()
+        )
+
+
+def _as_of_help() -> str:
+    return f"等级为{fmt_date(f.period.as_of)}各企业的最新评级，对比{fmt_date(f.comparison.as_of)}。"
+
+
+def _grade_label(grade: str) -> str:
+    return GRADE[grade].replace(" ", "类 ") + "企业"
+
+
+def _parts(rate) -> tuple[int, int]:
+    return rate.numerator, rate.denominator
+
+
+def county_map(figures) -> None:
+    """The map: measure switch, optional C/D density, legend, footnote; a clicked county drills in."""
+    level = "各监管所" if f.by_office else "各旗县市区"
+    title = st.empty()
+    controls = st.columns([3, 2] + ([1] if f.counties else []), vertical_alignment="center")
+    measure = controls[0].segmented_control(
+        "地图指标", list(charts.MEASURES), format_func=charts.MEASURES.get, default="high_risk_share",
+        required=True, key="credit_map_measure", label_visibility="collapsed",
+    )
+    title.markdown(f"#### {level}{charts.MEASURES[measure]}（{fmt_date(f.period.as_of)}）")
+    show_density = controls[1].toggle("叠加C/D类企业密度", key="credit_map_density")
+    if f.counties:
+        controls[2].button("返回全市", key="credit_map_back", on_click=drill_into, args=(None,))
+    county_name = ctx.names.get(f.counties[0]) if f.by_office else None
+    areas = charts.map_areas(figures, measure, county_name)
+    scale = charts.map_scale(areas)
+    boundaries = maps.read_boundaries(config.boundaries_path())
+    density = run(cr.high_risk_density, f) if show_density else None
+    deck = maps.area_deck(areas, boundaries, scale, context_codes=_context_codes(), density=density)
+    event = st.pydeck_chart(
+        deck, on_select="rerun", selection_mode="single-object", height=maps.MAP_HEIGHT,
+        key=f"credit_map_{'_'.join(f.counties) or 'city'}", alt=f"{level}{charts.MEASURES[measure]}地图",
+    )
+    st.markdown(maps.legend_html(charts.MEASURES[measure], scale, charts.measure_text(measure)), unsafe_allow_html=True)
+    source = config.boundaries_source() or ("无边界数据，按区划中心点绘制" if not boundaries.shapes else "未注明")
+    hint = _map_hint() + ("；热力为C/D类企业分布，颜色越深越密集" if show_density else "")
+    st.caption(f"{hint}。{footnote(ctx, CALIBER).replace('<br>', '；')}｜边界：{source}")
+    _map_notes(areas, boundaries, density)
+    _drill(maps.selected_code(event))
+
+
+def _context_codes() -> tuple[str, ...]:
+    """Grey outlines under the map: the chosen county around its offices, else the counties not chosen."""
+    counties = tuple(ctx.regions.loc[ctx.regions["level"] == "county", "code"])
+    if f.by_office:
+        return f.counties
+    return tuple(c for c in counties if f.counties and c not in f.counties)
+
+
+def _map_hint() -> str:
+    """What the map's shapes mean and what a click does."""
+    if f.by_office:
+        return "圆点为监管所驻地，大小与颜色表示指标值"
+    return "点击旗县市区可下钻查看其监管所"
+
+
+def _map_notes(areas, boundaries, density) -> None:
+    """Data-quality notes about what the map could not draw."""
+    if boundaries.problem:
+        notes.append(boundaries.problem)
+    missing = areas[~areas["code"].isin(boundaries.shapes.keys()) & (areas["lon"].isna() | areas["lat"].isna())]
+    if len(missing):
+        notes.append(f"{'、'.join(missing['name'])}没有边界或坐标，未在地图上显示（数字见下表）。")
+    if density is not None and density.empty:
+        notes.append("所选范围内没有带坐标的C/D类企业，密度图层为空。")
+
+
+def _drill(code: str | None) -> None:
+    """A clicked county narrows the whole page to it (the shared filter, kept in the URL)."""
+    counties = set(ctx.regions.loc[ctx.regions["level"] == "county", "code"])
+    if code in counties and f.counties != (code,):
+        drill_into(code)
+        st.rerun()
+
+
+def trend() -> None:
+    """High-risk share at 12 month ends: the city and the counties shown (and the chosen office)."""
+    frame = run(cr.high_risk_trend, f)
+    counties = list(ctx.regions.loc[ctx.regions["level"] == "county", "code"])
+    shown = list(f.counties or counties) + ([f.office] if f.office else [])
+    points = cr.trend_points(f)
+    title = f"高风险占比月末走势（{points[0].year}年{points[0].month}月—{fmt_date(points[-1])}）"
+    fig = charts.trend_chart(frame, counties, shown, ctx.names, title, footnote(ctx, CHART_CALIBER + "；末点为数据截至日"))
+    st.plotly_chart(fig, key="credit_trend")
+
+
+def heat_grid(figures) -> None:
+    """Region × grade shares, highest high-risk share first."""
+    title = f"{'各监管所' if f.by_office else '各旗县市区'}各等级占比（{fmt_date(f.period.as_of)}，按高风险占比排序）"
+    st.plotly_chart(charts.grade_heat_grid(figures, title, footnote(ctx, CHART_CALIBER)), key="credit_heat_grid")
+
+
+def migration() -> None:
+    """Grade at Q's as-of date → grade at P's, with the upgraded / downgraded totals."""
+    matrix = run(cr.migration_matrix, f)
+    totals = cr.migration_totals(matrix)
+    q_on, p_on = f.comparison.as_of, f.period.as_of
+    title = f"信用等级迁移：升级{fmt_count(totals.upgraded)}家，降级{fmt_count(totals.downgraded)}家"
+    subtitle = f"行：{fmt_date(q_on)}等级 → 列：{fmt_date(p_on)}等级"
+    fig = charts.migration_chart(matrix, q_on, p_on, title, subtitle, footnote(ctx, MIGRATION_CALIBER))
+    st.plotly_chart(fig, key="credit_migration")
+    cards = st.columns(3)
+    with cards[0]:
+        count_card("升级（向A类）", totals.upgraded, None, "upgraded", ctx)
+    with cards[1]:
+        count_card("降级（向D类）", totals.downgraded, None, "downgraded", ctx)
+    with cards[2]:
+        count_card("等级未变", totals.unchanged, None, "unchanged", ctx)
+
+
+def table(figures) -> None:
+    """The region figures as a table, downloadable as CSV and Excel."""
+    region_title = "监管所" if f.by_office else "旗县市区"
+    frame = charts.county_table(figures, region_phrase(f, ctx.names), region_title)
+    st.markdown(f"#### {region_title}信用风险分类明细（{fmt_date(f.period.as_of)}）")
+    st.dataframe(frame, hide_index=True, key="credit_table")
+    download_buttons(frame, f"企业信用风险分类_{f.period.as_of.isoformat()}", ctx, key="credit_table_download")
+
+
+def data_quality_notes() -> None:
+    """Rows the figures left out or counted as 未分类 (metrics.md, data-quality notes)."""
+    quality = run(cr.data_quality, f)
+    if quality.orphan_assessments:
+        notes.append(f"{fmt_count(quality.orphan_assessments)} 条分类结果的企业不在市场主体表中，未计入。")
+    if quality.unplaceable_enterprises:
+        notes.append(f"{fmt_count(quality.unplaceable_enterprises)} 家在册市场主体的登记区划不在区划表中，未计入各项数字。")
+    if quality.invalid_grade_assessments:
+        notes.append(
+            f"{fmt_count(quality.invalid_grade_assessments)} 条分类结果的等级不是A–D，这些企业按未分类计。"
+        )
+    if quality.high_risk_without_location:
+        notes.append(f"{fmt_count(quality.high_risk_without_location)} 家C/D类企业没有坐标，不在密度图层中。")
+
+
+if require_data(ctx):
+    with section():
+        headline_cards()
+    figures = None
+    with section():
+        figures = charts.region_figures(*distributions(), ctx.regions, f)
+    if figures is not None:
+        left, right = st.columns([7, 5])
+        with left, section():
+            county_map(figures)
+        with right, section():
+            trend()
+        with section():
+            grade_cards()
+        left, right = st.columns(2)
+        with left, section():
+            heat_grid(figures)
+        with right, section():
+            migration()
+        with section():
+            table(figures)
+    with section():
+        data_quality_notes()
+    quality_notes(notes)

@@ -1,0 +1,395 @@
+"""Credit-risk classification (metrics.md §1): grade distribution, trend, migration, density.
+
+The grade of an enterprise at date d is the grade of its latest assessment with
+assessed_on <= d (none = 未分类); the population at d is the enterprises registered on or
+before d and not deregistered on or before d. Both rules are SQL, written once below
+(`_GradeStamps`, `_in_population`), and every figure is evaluated at an as-of date.
+Enterprises whose region_code is not a county of `regions` are left out of every figure
+(they cannot be placed) and counted by `data_quality`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Integer, and_, case, func, literal, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+from dashboard.periods import month_end, shift_months
+from queries.common import Rate, count_if, days_between, orphan_count, region_key, scope_conditions
+from queries.schema import credit_risk_assessments as cra
+from queries.schema import enterprises as ent
+from queries.schema import regions
+
+GRADES = ("A", "B", "C", "D")
+HIGH_RISK_GRADES = ("C", "D")
+TREND_POINTS = 12
+DENSITY_CELLS_PER_DEGREE = 50
+"""Density grid of 0.02° (about 2 km): fine at city zoom, coarse enough to stay small."""
+
+_RANK = {"A": 1, "B": 2, "C": 3, "D": 4}
+_EPOCH = date(1900, 1, 1)
+
+DISTRIBUTION_COLUMNS = ["region_code", "a_count", "b_count", "c_count", "d_count", "rated_count", "unrated_count"]
+
+
+# --- the two rules ---------------------------------------------------------------------------
+
+def _in_population(on) -> ColumnElement:
+    """Enterprise registered on or before `on` and not deregistered on or before it."""
+    return and_(
+        ent.c.registered_on <= on,
+        or_(ent.c.deregistered_on.is_(None), ent.c.deregistered_on > on),
+    )
+
+
+def _placeable() -> ColumnElement:
+    """The enterprise's region_code is a county of the region tree."""
+    return ent.c.region_code.in_(select(regions.c.code).where(regions.c.level == "county"))
+
+
+class _GradeStamps:
+    """Each enterprise's latest assessment on or before each of a few dates, as joinable stamps.
+
+    A stamp is (days since 1900-01-01) × 10 + the grade's rank (A 1, B 2, C 3, D 4, any other
+    code 0). The primary key allows one assessment per enterprise and day, so the largest stamp
+    among the assessments on or before a date is the latest one, and stamp % 10 is its grade
+    (`rank`); NULL means no assessment yet (未分类). (Should a source without the key repeat
+    a day, the worse grade of that day wins.)
+
+    Two grouped scans in primary-key order answer every date at once: `base` holds the latest
+    stamp on or before the first date; `later` the latest stamp after the first date and on or
+    before each later one. A later stamp is always the newer, so a date's stamp is
+    COALESCE(later, base), and the long history before the first date is aggregated only once.
+    """
+
+    def __init__(self, points: Sequence[date]):
+        if list(points) != sorted(points):
+            raise ValueError("grade dates must be in ascending order")
+        self.points = list(points)
+        rank = case(_RANK, value=cra.c.grade, else_=0)
+        stamp = days_between(cra.c.assessed_on, literal(_EPOCH)) * 10 + rank
+        self.base = (
+            select(cra.c.enterprise_id, func.max(stamp).label("stamp"))
+            .where(cra.c.assessed_on <= self.points[0])
+            .group_by(cra.c.enterprise_id)
+            .subquery("grade_base")
+        )
+        self.later = None
+        if len(self.points) > 1:
+            columns = [
+                func.max(case((cra.c.assessed_on <= point, stamp), else_=None)).label(f"stamp_{i}")
+                for i, point in enumerate(self.points[1:], start=1)
+            ]
+            self.later = (
+                select(cra.c.enterprise_id, *columns)
+                .where(cra.c.assessed_on > self.points[0], cra.c.assessed_on <= self.points[-1])
+                .group_by(cra.c.enterprise_id)
+                .subquery("grade_later")
+            )
+
+    def joined_to(self, source):
+        """`source` (containing enterprises) outer-joined to the stamps."""
+        joined = source.outerjoin(self.base, self.base.c.enterprise_id == ent.c.id)
+        if self.later is not None:
+            joined = joined.outerjoin(self.later, self.later.c.enterprise_id == ent.c.id)
+        return joined
+
+    def rank(self, i: int) -> ColumnElement:
+        """The grade rank at the i-th date (1 A … 4 D, 0 not a grade, NULL unassessed)."""
+        stamp = self.base.c.stamp if i == 0 else func.coalesce(self.later.c[f"stamp_{i}"], self.base.c.stamp)
+        return stamp % 10
+
+
+def _is_rated(rank) -> ColumnElement:
+    return rank.between(1, len(GRADES))
+
+
+def _is_high_risk(rank) -> ColumnElement:
+    return rank.in_([_RANK[g] for g in HIGH_RISK_GRADES])
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+    for column in columns:
+        if column.endswith("_count"):
+            frame[column] = frame[column].astype("int64")
+    return frame
+
+
+# --- grade distribution ----------------------------------------------------------------------
+
+def grade_distribution(conn: Connection, f) -> pd.DataFrame:
+    """One row per region (county, or office / "other" when one county is chosen) at P's as-of date.
+
+    region_code, a_count, b_count, c_count, d_count, rated_count, unrated_count. Shares are
+    count / rated_count; regions without enterprises are absent.
+    """
+    on = f.period.as_of
+    stamps = _GradeStamps([on])
+    rank = stamps.rank(0)
+    key = region_key(f, ent.c.region_code, ent.c.office_code).label("region_code")
+    rated = count_if(_is_rated(rank))
+    stmt = (
+        select(
+            key,
+            *[count_if(rank == _RANK[g]).label(f"{g.lower()}_count") for g in GRADES],
+            rated.label("rated_count"),
+            (func.count() - rated).label("unrated_count"),
+        )
+        .select_from(stamps.joined_to(ent))
+        .where(_in_population(on), _placeable(), *scope_conditions(f, ent.c.region_code, ent.c.office_code))
+        .group_by(key)
+        .order_by(key)
+    )
+    return _frame(conn.execute(stmt).all(), DISTRIBUTION_COLUMNS)
+
+
+@dataclass(frozen=True)
+class GradeTotals:
+    """Grade counts summed over regions (the headline figures)."""
+
+    a_count: int
+    b_count: int
+    c_count: int
+    d_count: int
+    unrated_count: int
+
+    @property
+    def rated_count(self) -> int:
+        return self.a_count + self.b_count + self.c_count + self.d_count
+
+    @property
+    def high_risk(self) -> Rate:
+        """高风险占比 = (C + D) / rated."""
+        return Rate(self.c_count + self.d_count, self.rated_count)
+
+    @property
+    def d_share(self) -> Rate:
+        return Rate(self.d_count, self.rated_count)
+
+
+def grade_totals(distribution: pd.DataFrame) -> GradeTotals:
+    """Totals of a `grade_distribution` frame (sum the parts; rates are divided afterwards)."""
+    names = ("a_count", "b_count", "c_count", "d_count", "unrated_count")
+    return GradeTotals(**{name: int(distribution[name].sum()) for name in names})
+
+
+# --- trend -----------------------------------------------------------------------------------
+
+def trend_points(f) -> list[date]:
+    """The trend's dates: the last day of each of the 11 months before P.end's month, then the as-of date.
+
+    A month end after the as-of date (data cut short by a stale load) is dropped: nothing
+    after the as-of date has happened yet.
+    """
+    first_of_end_month = f.period.end.replace(day=1)
+    month_ends = [month_end(shift_months(first_of_end_month, -k)) for k in range(TREND_POINTS - 1, 0, -1)]
+    return [d for d in month_ends if d < f.period.as_of] + [f.period.as_of]
+
+
+def high_risk_trend(conn: Connection, f) -> pd.DataFrame:
+    """One row per (trend point, county) over the whole city, plus the chosen office's own rows.
+
+    point_on, region_code, high_risk_count, rated_count. The city line is the sum of the
+    counties at each point. Counties are not narrowed by the filter (the city line needs
+    them all); with an office chosen, its rows carry the office's code.
+    """
+    points = trend_points(f)
+    frame = _high_risk_by_point(conn, points, [])
+    if f.office:
+        scope = scope_conditions(f, ent.c.region_code, ent.c.office_code)
+        office = _high_risk_by_point(conn, points, scope).assign(region_code=f.office)
+        frame = pd.concat([frame, office], ignore_index=True)
+    return frame
+
+
+def _high_risk_by_point(conn: Connection, points: list[date], scope: list) -> pd.DataFrame:
+    """Per county, or, with a `scope`, one total (its region_code is filled in by the caller)."""
+    stamps = _GradeStamps(points)
+    counts = []
+    for i, point in enumerate(points):
+        rank = stamps.rank(i)
+        alive = _in_population(point)
+        counts += [
+            count_if(and_(alive, _is_high_risk(rank))).label(f"high_risk_{i}"),
+            count_if(and_(alive, _is_rated(rank))).label(f"rated_{i}"),
+        ]
+    region = ent.c.region_code.label("region_code")
+    stmt = (
+        select(*([] if scope else [region]), *counts)
+        .select_from(stamps.joined_to(ent))
+        .where(ent.c.registered_on <= points[-1], _placeable(), *scope)
+    )
+    if not scope:
+        stmt = stmt.group_by(region)
+    rows = [
+        (point, row.get("region_code"), row[f"high_risk_{i}"], row[f"rated_{i}"])
+        for row in conn.execute(stmt).mappings()
+        for i, point in enumerate(points)
+    ]
+    frame = _frame(rows, ["point_on", "region_code", "high_risk_count", "rated_count"])
+    return frame[frame["rated_count"] > 0].sort_values(["point_on", "region_code"]).reset_index(drop=True)
+
+
+# --- migration -------------------------------------------------------------------------------
+
+def migration_matrix(conn: Connection, f) -> pd.DataFrame:
+    """One row per (grade at Q's as-of date, grade at P's as-of date) pair that occurs.
+
+    from_grade, to_grade, enterprise_count, over enterprises in the filter's scope that are
+    in the population and rated (A–D) at both dates.
+    """
+    q_on, p_on = f.comparison.as_of, f.period.as_of
+    stamps = _GradeStamps([q_on, p_on])
+    then, now = stamps.rank(0).label("from_rank"), stamps.rank(1).label("to_rank")
+    stmt = (
+        select(then, now, func.count().label("enterprise_count"))
+        .select_from(stamps.joined_to(ent))
+        .where(
+            _in_population(q_on),
+            _in_population(p_on),
+            _is_rated(then),
+            _is_rated(now),
+            _placeable(),
+            *scope_conditions(f, ent.c.region_code, ent.c.office_code),
+        )
+        .group_by(then, now)
+    )
+    letters = {rank: grade for grade, rank in _RANK.items()}
+    rows = [(letters[int(r.from_rank)], letters[int(r.to_rank)], r.enterprise_count) for r in conn.execute(stmt)]
+    frame = _frame(rows, ["from_grade", "to_grade", "enterprise_count"])
+    return frame.sort_values(["from_grade", "to_grade"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class MigrationTotals:
+    """Upgraded (toward A), downgraded (toward D) and unchanged enterprise counts."""
+
+    upgraded: int
+    downgraded: int
+    unchanged: int
+
+    @property
+    def total(self) -> int:
+        return self.upgraded + self.downgraded + self.unchanged
+
+
+def migration_totals(matrix: pd.DataFrame) -> MigrationTotals:
+    """Totals of a `migration_matrix` frame: A is the best grade, so a later letter is a downgrade."""
+    def total(condition) -> int:
+        return int(matrix.loc[condition, "enterprise_count"].sum())
+
+    return MigrationTotals(
+        upgraded=total(matrix["to_grade"] < matrix["from_grade"]),
+        downgraded=total(matrix["to_grade"] > matrix["from_grade"]),
+        unchanged=total(matrix["to_grade"] == matrix["from_grade"]),
+    )
+
+
+# --- density of C/D locations ----------------------------------------------------------------
+
+class grid_cell(FunctionElement):
+    """FLOOR(value × DENSITY_CELLS_PER_DEGREE) as an integer: the density grid's cell index."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "grid_cell"
+
+
+def _scaled(element, compiler, **kw) -> str:
+    (value,) = element.clauses
+    return f"({compiler.process(value, **kw)} * {DENSITY_CELLS_PER_DEGREE})"
+
+
+@compiles(grid_cell)
+def _grid_cell_default(element, compiler, **kw):
+    return f"CAST(FLOOR({_scaled(element, compiler, **kw)}) AS INTEGER)"
+
+
+@compiles(grid_cell, "mysql")
+@compiles(grid_cell, "mariadb")
+def _grid_cell_mysql(element, compiler, **kw):
+    return f"CAST(FLOOR({_scaled(element, compiler, **kw)}) AS SIGNED)"
+
+
+@compiles(grid_cell, "sqlite")
+def _grid_cell_sqlite(element, compiler, **kw):
+    # SQLite's FLOOR needs the optional math functions; CAST truncates toward zero, so step
+    # down by one where truncation rounded a negative value up.
+    scaled = _scaled(element, compiler, **kw)
+    return f"(CAST({scaled} AS INTEGER) - ({scaled} < CAST({scaled} AS INTEGER)))"
+
+
+def _high_risk_now(f):
+    """FROM clause and WHERE conditions of the C/D enterprises in the filter's scope at P's as-of date."""
+    on = f.period.as_of
+    stamps = _GradeStamps([on])
+    conditions = [
+        _in_population(on),
+        _placeable(),
+        _is_high_risk(stamps.rank(0)),
+        *scope_conditions(f, ent.c.region_code, ent.c.office_code),
+    ]
+    return stamps.joined_to(ent), conditions
+
+
+def high_risk_density(conn: Connection, f) -> pd.DataFrame:
+    """One row per 0.02° grid cell holding C/D enterprises at P's as-of date, in the filter's scope.
+
+    lon, lat (the cell's centre), enterprise_count. Enterprises without coordinates are left
+    out (counted by `data_quality`).
+    """
+    source, conditions = _high_risk_now(f)
+    lon_cell, lat_cell = grid_cell(ent.c.lon).label("lon_cell"), grid_cell(ent.c.lat).label("lat_cell")
+    stmt = (
+        select(lon_cell, lat_cell, func.count().label("enterprise_count"))
+        .select_from(source)
+        .where(*conditions, ent.c.lon.is_not(None), ent.c.lat.is_not(None))
+        .group_by(lon_cell, lat_cell)
+        .order_by(lon_cell, lat_cell)
+    )
+    frame = _frame(conn.execute(stmt).all(), ["lon_cell", "lat_cell", "enterprise_count"])
+    return pd.DataFrame({
+        "lon": (frame["lon_cell"].astype("float64") + 0.5) / DENSITY_CELLS_PER_DEGREE,
+        "lat": (frame["lat_cell"].astype("float64") + 0.5) / DENSITY_CELLS_PER_DEGREE,
+        "enterprise_count": frame["enterprise_count"],
+    })
+
+
+# --- data quality ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CreditDataQuality:
+    """Counts behind the page's data-quality notes (rows dropped from, or marked in, the figures)."""
+
+    orphan_assessments: int
+    unplaceable_enterprises: int
+    invalid_grade_assessments: int
+    high_risk_without_location: int
+
+
+def data_quality(conn: Connection, f) -> CreditDataQuality:
+    """Orphan assessments, enterprises in the population at P's as-of date outside the region
+    tree, assessments with a grade other than A–D, and C/D enterprises in scope at P's as-of
+    date without coordinates."""
+    on = f.period.as_of
+    unplaceable = select(func.count()).select_from(ent).where(_in_population(on), ~_placeable())
+    # All assessments, not only those up to the as-of date: a plain scan beats the date index
+    # when nearly every row qualifies, and a bad code is worth fixing whenever it is dated.
+    invalid = select(func.count()).select_from(cra).where(cra.c.grade.not_in(GRADES))
+    source, conditions = _high_risk_now(f)
+    no_location = or_(ent.c.lon.is_(None), ent.c.lat.is_(None))
+    unlocated = select(func.count()).select_from(source).where(*conditions, no_location)
+    return CreditDataQuality(
+        orphan_assessments=orphan_count(conn, cra.c.enterprise_id, ent.c.id),
+        unplaceable_enterprises=int(conn.execute(unplaceable).scalar_one()),
+        invalid_grade_assessments=int(conn.execute(invalid).scalar_one()),
+        high_risk_without_location=int(conn.execute(unlocated).scalar_one()),
+    )

@@ -1,0 +1,262 @@
+"""The credit-risk page under AppTest, on the fixture of test_credit_risk_queries.
+
+Figures of that fixture at P (11-22) / Q (11-15): 科尔沁区 A2 B2 C2 D1 (rated 7, 未分类 1),
+开鲁县 A2 C1 (rated 3, 未分类 1); city 10 rated, high risk 4/10 = 40.0% vs 5/10 = 50.0%.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from dashboard import config, maps, theme
+from tests.apptest_support import ENTRY, open_page, shown_text, sqlite_fixture
+from tests.fixture_base import KAILU, KEQIN, KEQIN_MINGREN, KEQIN_YONGQING
+from tests.test_credit_risk_queries import fixture_rows
+
+PAGE = "pages/credit_risk.py"
+CHROMIUM = "/usr/bin/chromium"
+# The map scale runs from 0 to the largest value over theme.RISK_SCALE's five stops.
+PALEST = [*theme.RISK_SCALE[0], 235]
+DARKEST = [*theme.RISK_SCALE[-1], 235]
+# 开鲁县's 1/3 on the 0–3/7 scale of the high-risk share: position 7/9 = 3.11 stops, i.e. 1/9 of
+# the way from stop 3 (217, 72, 1) to stop 4 (140, 45, 4): 217 − 77/9 = 208.4, 72 − 27/9 = 69,
+# 1 + 3/9 = 1.3.
+KAILU_SHARE_FILL = [208, 69, 1, 235]
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory):
+    return sqlite_fixture(tmp_path_factory.mktemp("credit_page"), fixture_rows())
+
+
+@pytest.fixture
+def squares(tmp_path, monkeypatch):
+    """Two square counties around the fixture's label points; 开鲁县 keyed by a 156-prefixed id."""
+    def square(west, south):
+        return {"type": "Polygon", "coordinates": [[[west, south], [west + 0.6, south], [west + 0.6, south + 0.6],
+                                                    [west, south + 0.6], [west, south]]]}
+
+    path = tmp_path / "counties.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": KEQIN, "name": "科尔沁区"}, "geometry": square(121.95, 43.3)},
+        {"type": "Feature", "properties": {"id": f"156{KAILU}", "name": "开鲁县"}, "geometry": square(121.0, 43.3)},
+    ]}), encoding="utf-8")
+    monkeypatch.setenv("DASHBOARD_BOUNDARIES_PATH", str(path))
+    monkeypatch.setenv("DASHBOARD_BOUNDARIES_SOURCE", "测试边界（审图号：测试字（2026）001号）")
+    return path
+
+
+def _deck(at) -> dict[str, dict]:
+    """The deck's layers by id."""
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert "mapStyle" not in spec or spec["mapStyle"] == "__MAP_STYLE__"  # no base-map style to fetch
+    return {layer["id"]: layer for layer in spec["layers"]}
+
+
+def _chart(at, key_word: str) -> dict:
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if key_word in spec["layout"]["title"]["text"]:
+            return spec
+    raise AssertionError(f"no chart titled with {key_word}")
+
+
+def _metrics(at) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.delta or "") for m in at.metric}
+
+
+def test_headline_cards_table_and_charts(monkeypatch, url, squares):
+    at = open_page(monkeypatch, url, PAGE)
+    assert not at.exception
+    cards = _metrics(at)
+    assert cards["已评级企业"][0] == "10"
+    # (3 + 1) / 10 = 40.0% vs (3 + 2) / 10 = 50.0%: −10.0 points, a fall in a rising-is-bad figure.
+    assert cards["高风险占比（C+D类）"] == ("40.0%", "-10.0个百分点")
+    assert cards["D类 高风险企业"][0] == "1" and cards["未分类"][0] == "2"
+    assert (cards["A类 低风险企业"][0], cards["B类 一般风险企业"][0], cards["C类 较高风险企业"][0]) == ("4", "2", "3")
+    assert cards["D类占比"][0] == "10.0%"
+    assert cards["升级（向A类）"][0] == "2" and cards["降级（向D类）"][0] == "1"
+    assert "较上周，改善" in [m.proto.delta_description for m in at.metric if m.label.startswith("高风险占比")]
+
+    table = at.dataframe[0].value
+    assert list(table["旗县市区"]) == ["科尔沁区", "开鲁县", "全市"]
+    # 科尔沁区 3/7 vs 4/7 at Q (1 A, 2 D, 3 C, 4 B, 5 A, 6 D, 8 C); 开鲁县 1/3 vs 1/3 (10 C, 11 B, 15 A).
+    assert list(table["高风险占比"]) == ["42.9%", "33.3%", "40.0%"]
+    assert list(table["高风险占比变化"]) == ["−14.3个百分点", "0.0个百分点", "−10.0个百分点"]
+
+    grid = _chart(at, "各等级占比")["data"][0]
+    assert grid["y"] == ["科尔沁区", "开鲁县"]  # 42.9% before 33.3%
+    assert grid["text"][0] == ["28.6%", "28.6%", "28.6%", "14.3%", "42.9%"]
+    assert grid["text"][1] == ["66.7%", "0.0%", "33.3%", "0.0%", "33.3%"]
+
+    city = [t for t in _chart(at, "月末走势")["data"] if t["name"] == "全市"][0]
+    assert len(city["x"]) == 12
+    # 2025-12-31: 3 of 5 + 1 of 4 = 4 of 9 = 44.4%; 2026-11-22: 3 of 7 + 1 of 3 = 4 of 10 = 40.0%.
+    assert (round(city["y"][0], 1), round(city["y"][-1], 1)) == (44.4, 40.0)
+
+    migration = _chart(at, "信用等级迁移")
+    assert "升级2家，降级1家" in migration["layout"]["title"]["text"]
+    counts = [t for t in migration["data"] if t.get("text")][0]["text"]
+    assert counts == [["2", "0", "1", "0"], ["1", "1", "0", "0"], ["0", "0", "2", "0"], ["0", "1", "0", "1"]]
+
+
+def test_map_polygons_coloured_by_high_risk_share(monkeypatch, url, squares):
+    at = open_page(monkeypatch, url, PAGE)
+    layers = _deck(at)
+    features = {f["properties"]["code"]: f["properties"] for f in layers["areas"]["data"]["features"]}
+    assert set(features) == {KEQIN, KAILU}
+    # 科尔沁区 3/7 = 42.9% is the highest share (darkest); 开鲁县 1/3 = 33.3%.
+    assert features[KEQIN]["fill"] == DARKEST and features[KAILU]["fill"] == KAILU_SHARE_FILL
+    assert features[KEQIN]["tooltip"].splitlines() == [
+        "科尔沁区", "评级企业 7 家（未分类 1 家）", "A类 2 家，占 28.6%", "B类 2 家，占 28.6%",
+        "C类 2 家，占 28.6%", "D类 1 家，占 14.3%", "高风险占比（C+D） 42.9%",
+    ]
+    labels = [row["text"] for row in layers["labels"]["data"]]
+    assert labels == ["科尔沁区\n42.9%", "开鲁县\n33.3%"]
+    assert layers["labels"]["characterSet"] == "auto" and "Noto Sans CJK SC" in layers["labels"]["fontFamily"]
+    text = shown_text(at)
+    assert "测试字（2026）001号" in text
+    assert "0.0%" in text and "21.4%" in text and "42.9%" in text  # the legend: 0 to 3/7 in quarters
+
+    at.segmented_control(key="credit_map_measure").set_value("d_count").run()
+    features = {f["properties"]["code"]: f["properties"] for f in _deck(at)["areas"]["data"]["features"]}
+    # D count: 科尔沁区 1 (darkest), 开鲁县 0 (palest).
+    assert features[KEQIN]["fill"] == DARKEST and features[KAILU]["fill"] == PALEST
+
+    at.toggle(key="credit_map_density").set_value(True).run()
+    density = _deck(at)["density"]
+    assert density["@@type"] == "HeatmapLayer"
+    assert sorted(row["weight"] for row in density["data"]) == [1, 2]
+
+
+def test_map_without_boundaries_draws_circles(monkeypatch, url, tmp_path):
+    monkeypatch.delenv("DASHBOARD_BOUNDARIES_PATH", raising=False)
+    monkeypatch.delenv("DASHBOARD_BOUNDARIES_SOURCE", raising=False)
+    monkeypatch.setattr(config, "DATA_DIR", tmp_path)  # no demo boundaries either
+    at = open_page(monkeypatch, url, PAGE)
+    layers = _deck(at)
+    assert "areas" not in layers
+    circles = {row["code"]: row for row in layers["points"]["data"]}
+    assert set(circles) == {KEQIN, KAILU}
+    assert (circles[KEQIN]["lon"], circles[KEQIN]["lat"]) == (122.26, 43.62)
+    assert circles[KEQIN]["fill"] == DARKEST and circles[KAILU]["fill"] == KAILU_SHARE_FILL
+    assert "无边界数据，按区划中心点绘制" in shown_text(at)
+
+
+def test_drilled_county_shows_its_offices_and_returns(monkeypatch, url, squares):
+    at = open_page(monkeypatch, url, PAGE, params={"county": KEQIN})
+    assert _metrics(at)["已评级企业"][0] == "7"
+    layers = _deck(at)
+    assert len(layers["context"]["data"]["features"]) == 1  # the county's outline around its offices
+    offices = {row["code"]: row for row in layers["points"]["data"]}
+    assert set(offices) == {KEQIN_YONGQING, KEQIN_MINGREN}  # 其他 has no location
+    # 明仁 1/2 = 50.0% (darkest); 永清 1/3 = 33.3%: position 2/3 of a 0–1/2 scale, 2/3 of the way
+    # from stop 2 (253, 141, 60) to stop 3 (217, 72, 1): 229, 95, 20.7. 其他 (50.0%) is in the table only.
+    assert offices[KEQIN_YONGQING]["fill"] == [229, 95, 21, 235] and offices[KEQIN_MINGREN]["fill"] == DARKEST
+    assert offices[KEQIN_MINGREN]["radius"] > offices[KEQIN_YONGQING]["radius"]
+    # The two offices are 0.03° apart, about 30 px at the county's zoom: their labels would
+    # overlap, so only the higher value (明仁) is labelled; 永清 keeps its circle and tooltip.
+    assert [row["text"] for row in layers["labels"]["data"]] == ["明仁\n50.0%"]
+    table = at.dataframe[0].value
+    assert list(table["监管所"]) == ["科尔沁区永清市场监管所", "科尔沁区明仁市场监管所", "其他", "科尔沁区"]
+    assert list(table["已评级企业"]) == [3, 2, 2, 7]
+    assert "其他没有边界或坐标" in shown_text(at)
+
+    at.button(key="credit_map_back").click().run()
+    assert not at.exception
+    assert {f["properties"]["code"] for f in _deck(at)["areas"]["data"]["features"]} == {KEQIN, KAILU}
+    assert _metrics(at)["已评级企业"][0] == "10"
+
+
+def test_selected_code_reads_polygons_and_circles():
+    polygon = {"selection": {"indices": {"areas": [1]}, "objects": {"areas": [{"properties": {"code": KAILU}}]}}}
+    circle = {"selection": {"indices": {"points": [0]}, "objects": {"points": [{"code": KEQIN_YONGQING}]}}}
+    assert maps.selected_code(polygon) == KAILU
+    assert maps.selected_code(circle) == KEQIN_YONGQING
+    assert maps.selected_code({"selection": {"indices": {}, "objects": {}}}) is None
+    assert maps.selected_code(None) is None
+
+
+def test_feature_codes_and_unreadable_boundaries(tmp_path):
+    assert maps.feature_code({"code": "150502"}) == "150502"
+    assert maps.feature_code({"adcode": 150523}) == "150523"
+    assert maps.feature_code({"id": "156150581"}) == "150581"
+    assert maps.feature_code({"code": "150525000000"}) == "150525"
+    assert maps.feature_code({"name": "某县"}) is None
+    broken = tmp_path / "broken.geojson"
+    broken.write_text("{not json", encoding="utf-8")
+    result = maps.read_boundaries(broken)
+    assert result.shapes == {} and "不是有效的 GeoJSON" in result.problem
+    assert maps.read_boundaries(tmp_path / "missing.geojson").problem.startswith("边界文件")
+
+
+@contextmanager
+def _server(url: str, boundaries: Path):
+    """The real app on `url` in a child process; yields its base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, DASHBOARD_DB_URL=url, DASHBOARD_TODAY="2026-11-23", DASHBOARD_BOUNDARIES_PATH=str(boundaries))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", ENTRY, "--server.port", str(port), "--server.headless", "true",
+         "--server.address", "127.0.0.1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.mark.browser
+def test_clicking_a_county_drills_into_it(url, squares):
+    """In Chromium: a click on 开鲁县's polygon narrows the page (and the URL) to 开鲁县, and
+    返回全市 brings the whole city back."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    with _server(url, squares) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        page = browser.new_page(viewport={"width": 1600, "height": 1400})
+        page.goto(f"{base}/credit_risk")
+        canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+        canvas.wait_for(timeout=60_000)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+        box = canvas.bounding_box()
+        # The view fits both squares (121.0°–122.55°) into the canvas; 开鲁县's centre (121.3°)
+        # lies 0.475° of the 1.55° span, about a quarter of the canvas width, left of the centre.
+        for _ in range(4):  # the deck may still be initialising when the script has finished
+            page.wait_for_timeout(2000)
+            page.mouse.click(box["x"] + box["width"] * (0.5 - 0.24), box["y"] + box["height"] / 2)
+            try:
+                page.wait_for_url(f"**county={KAILU}**", timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                continue
+        assert f"county={KAILU}" in page.url
+        page.get_by_text("各监管所高风险占比").wait_for(timeout=60_000)
+        page.get_by_role("button", name="返回全市").click()
+        page.get_by_text("各旗县市区高风险占比").wait_for(timeout=60_000)
+        assert "county=" not in page.url
+        browser.close()
