@@ -67,6 +67,9 @@ def start_page(title: str) -> PageContext:
     same whether streamlit runs it through st.navigation or directly (AppTest reruns).
     """
     _leave_legacy_pages_mode()
+    # Less empty space above the banner, so a page's cards and first chart fit a projector
+    # screen (style-only HTML takes no room on the page).
+    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>")
     ctx = _bootstrap()
     page_header(title, ctx)
     if not require_data(ctx):

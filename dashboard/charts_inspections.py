@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from dashboard import theme
 from dashboard.format import fmt_count, fmt_pct, fmt_rate
 from dashboard.i18n import GRADE, INSPECTION_RESULT, ITEM_CATEGORY, OTHER_REGION, label
-from queries.common import OTHER, Rate
+from queries.common import OTHER
 from queries.inspections import InspectionHeadline, Listing
 
 RESULT_COLORS = {
@@ -103,17 +103,6 @@ def completion_figure(frame: pd.DataFrame, names: dict, target: float, title: st
     fig.update_xaxes(range=[0, 185], tickvals=[0, 20, 40, 60, 80, 100], ticksuffix="%")
     fig.update_layout(barmode="overlay", bargap=0.35)
     return _finish(fig, title, footnote, max(320, 220 + 56 * len(labels)))
-
-
-def target_label(label: str, numerator, denominator, target: float) -> str:
-    """A card label that says, in words and colour, whether the exact rate meets its target.
-
-    The verdict comes first, so a narrow card that cuts the label off still shows it (and the
-    value stays short: a card cuts a long value off)."""
-    if not denominator:
-        return label
-    met = Rate(int(numerator), int(denominator)).meets(target)
-    return f"{':green[达标]' if met else ':red[**未达标**]'} {label}"
 
 
 def grade_figure(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure:

@@ -177,9 +177,9 @@ def sidebar_filters(regions: pd.DataFrame, today: date, data_date: date) -> Filt
             default = (data_date - timedelta(days=6), data_date)
             if _KEY + "custom_input" not in st.session_state:
                 st.session_state[_KEY + "custom_input"] = default
-            picked = st.date_input(
-                "自定义日期", max_value=max(today, data_date), key=_KEY + "custom_input", on_change=_store, args=("custom_input",)
-            )
+            # No max_value: a linked range ending after today is valid (it is computed up to the
+            # data date), and a value above the widget's maximum would raise.
+            picked = st.date_input("自定义日期", key=_KEY + "custom_input", on_change=_store, args=("custom_input",))
             custom = tuple(picked) if isinstance(picked, (tuple, list)) and len(picked) == 2 else default
         cmp_mode = st.radio(
             "对比", COMPARISONS, format_func=COMPARISON_LABELS.get, horizontal=True, key=_KEY + "cmp",

@@ -82,7 +82,9 @@ def _delta(metric: str, text: str, change, ctx: PageContext) -> dict:
     if change is None:
         return dict(delta=None)
     word = theme.change_word(metric, change)
-    description = f"{comparison_phrase(ctx.filters)}{('，' + word) if word else ''}"
+    # The word first: a narrow card cuts the end of the description, and 改善/变差 is what matters.
+    phrase = comparison_phrase(ctx.filters)
+    description = f"{word}（{phrase}）" if word else phrase
     unchanged = change == 0
     return dict(
         delta=text.replace("−", "-", 1),
@@ -113,11 +115,11 @@ def rate_card(
     """A rate with its change in percentage points; below target it says 未达标 in words."""
     value = fmt_rate(num, den)
     if target is not None:
-        # Short value ("86.0% 未达标") so a card in a row of four is never cut; the target goes
-        # into the label. Judged on the exact rate; a "—" is neither.
-        label = f"{label}（目标≥{fmt_pct(target)}）"
+        # The verdict leads the label, in colour AND words, so a narrow card that cuts the label
+        # off still shows it; the value stays short. Judged on the exact rate; "—" is neither.
+        label = f"{label}（目标{'' if target >= 1 else '≥'}{fmt_pct(target)}）"
         if den:
-            value += " 达标" if meets_target(num, den, target) else " 未达标"
+            label = f"{':green[达标]' if meets_target(num, den, target) else ':red[**未达标**]'} {label}"
     points = rate_change_pp(num, den, q_num, q_den) if q_den is not None else None
     shown = None if points is None else round_half_away(points, 1)
     st.metric(label, value, help=help, border=True, **_delta(metric, fmt_pp(points), shown, ctx))
@@ -159,3 +161,15 @@ def quality_notes(notes: list[str]) -> None:
     with st.expander(f"数据质量提示（{len(notes)}）", expanded=False):
         for note in notes:
             st.markdown(f"- {note}")
+
+
+def table(frame, key: str | None = None, column_config: dict | None = None, **kwargs) -> None:
+    """st.dataframe with counts written 25,943 (thousands separators) and no index."""
+    data = frame.data if hasattr(frame, "data") else frame  # a pandas Styler keeps its frame in .data
+    config = {
+        column: st.column_config.NumberColumn(column, format="localized")
+        for column in data.columns
+        if data[column].dtype.kind in "iu"
+    }
+    config.update(column_config or {})
+    st.dataframe(frame, hide_index=True, column_config=config, key=key, **kwargs)

@@ -10,6 +10,7 @@ from dashboard.filters import drill_into, region_phrase
 from dashboard.format import fmt_count, fmt_date
 from dashboard.i18n import GRADE
 from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, require_data, section
+from dashboard.ui import table as show_table
 from queries import credit_risk as cr
 
 CALIBER = "每家在册企业取当日最新一次分类结果；占比 = 该等级企业数 / 已评级企业数（未分类不计入）"
@@ -174,7 +175,7 @@ def table(figures) -> None:
     region_title = "监管所" if f.by_office else "旗县市区"
     frame = charts.county_table(figures, region_phrase(f, ctx.names), region_title)
     st.markdown(f"#### {region_title}信用风险分类明细（{fmt_date(f.period.as_of)}）")
-    st.dataframe(frame, hide_index=True, key="credit_table")
+    show_table(frame, key="credit_table")
     download_buttons(frame, f"企业信用风险分类_{f.period.as_of.isoformat()}", ctx, key="credit_table_download")
 
 

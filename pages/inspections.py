@@ -6,9 +6,10 @@ from dashboard import charts_inspections as charts
 from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.config import targets
-from dashboard.format import fmt_count, fmt_date, fmt_pct, fmt_range, fmt_rate
+from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_rate
 from dashboard.i18n import ALL_REGIONS
 from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, require_data, section
+from dashboard.ui import table as show_table
 from queries import inspections as q
 
 ACTIVE = "本期在办任务（开始日不晚于截至日、完成期限不早于期初）"
@@ -27,11 +28,8 @@ def _cards(ctx, targets_) -> None:
 
     def rate(column, label, num, den, metric, target=None, help_text=None):
         with column:
-            if target is not None:  # the verdict goes in the label: a card cuts a long value off
-                label = charts.target_label(label, getattr(now, num), getattr(now, den), target)
-                help_text = f"目标≥{fmt_pct(target)}。{help_text}"
             rate_card(label, getattr(now, num), getattr(now, den), getattr(before, num), getattr(before, den),
-                      metric, ctx, help=help_text)
+                      metric, ctx, target=target, help=help_text)
 
     def count(column, label, field, metric, help_text=None):
         with column:
@@ -60,8 +58,7 @@ def _cards(ctx, targets_) -> None:
 
 def _show(table, data=None) -> None:
     """A display table with thousands separators on its count columns (`data`: a Styler of it)."""
-    counts = {c: st.column_config.NumberColumn(c, format="localized") for c in table.columns if table[c].dtype.kind == "i"}
-    st.dataframe(table if data is None else data, hide_index=True, column_config=counts)
+    show_table(table if data is None else data)
 
 
 def _by_region(ctx, targets_, as_of_text: str) -> None:

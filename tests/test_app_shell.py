@@ -51,6 +51,12 @@ def test_link_reproduces_a_custom_view(monkeypatch, url):
     assert at.query_params["office"] in ("150502002", ["150502002"])
 
 
+def test_custom_range_ending_after_today_is_computed_to_the_data_date(monkeypatch, url):
+    at = open_page(monkeypatch, url, params={"preset": "custom", "start": "2026-11-20", "end": "2026-12-31"})
+    assert not at.exception
+    assert "2026年11月20日—12月31日（数据截至11月22日），环比前42天，全市" in shown_text(at)
+
+
 def test_filter_survives_a_page_switch_and_widget_changes(monkeypatch, url):
     at = open_page(monkeypatch, url, params={"county": "150523"})
     at.selectbox(key="flt_preset").set_value("last_month").run()

@@ -86,7 +86,7 @@ def test_headline_cards_table_and_charts(monkeypatch, url, squares):
     assert (cards["A类 低风险企业"][0], cards["B类 一般风险企业"][0], cards["C类 较高风险企业"][0]) == ("4", "2", "3")
     assert cards["D类占比"][0] == "10.0%"
     assert cards["升级（向A类）"][0] == "2" and cards["降级（向D类）"][0] == "1"
-    assert "较上周，改善" in [m.proto.delta_description for m in at.metric if m.label.startswith("高风险占比")]
+    assert "改善（较上周）" in [m.proto.delta_description for m in at.metric if m.label.startswith("高风险占比")]
 
     table = at.dataframe[0].value
     assert list(table["旗县市区"]) == ["科尔沁区", "开鲁县", "全市"]

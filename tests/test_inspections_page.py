@@ -41,9 +41,9 @@ def test_headline_cards(monkeypatch, url):
     metrics = _metrics(at)
     # P = 16–22 Nov vs Q = 9–15 Nov (test_headline_last_week / test_headline_comparison_week).
     assert metrics["完成率"] == ("69.2%", "+39.2个百分点")  # 9/13 vs 3/10
-    assert metrics[":red[**未达标**] 到期任务完成率"] == ("75.0%", "")  # 3/4 vs —: no change shown
-    assert metrics[":red[**未达标**] 公示及时率"] == ("57.1%", "+7.1个百分点")  # 4/7 vs 1/2
-    assert metrics[":red[**未达标**] 差异化抽查占比"] == ("69.2%", "+9.2个百分点")  # 9/13 < 70 % vs 6/10
+    assert metrics[":red[**未达标**] 到期任务完成率（目标100.0%）"] == ("75.0%", "")  # 3/4 vs —: no change shown
+    assert metrics[":red[**未达标**] 公示及时率（目标≥95.0%）"] == ("57.1%", "+7.1个百分点")  # 4/7 vs 1/2
+    assert metrics[":red[**未达标**] 差异化抽查占比（目标≥70.0%）"] == ("69.2%", "+9.2个百分点")  # 9/13 < 70 % vs 6/10
     assert metrics["问题发现率"] == ("50.0%", "+50.0个百分点")  # 3/6 vs 0/2
     assert metrics["抽查户数"] == ("13", "+3（+30.0%）")
     assert metrics["按期完成率"][0] == "50.0%"  # 2/4
@@ -101,8 +101,8 @@ def test_zero_denominator_shows_a_dash(monkeypatch, url):
     # 9–15 Nov: no task is due, so 到期任务完成率 and 按期完成率 have no value.
     at = open_page(monkeypatch, url, page=PAGE, params={"preset": "custom", "start": "2026-11-09", "end": "2026-11-15"})
     metrics = _metrics(at)
-    assert metrics["到期任务完成率"][0] == "—" and metrics["按期完成率"][0] == "—"
-    assert metrics[":red[**未达标**] 公示及时率"][0] == "50.0%"  # 1/2
+    assert metrics["到期任务完成率（目标100.0%）"][0] == "—" and metrics["按期完成率"][0] == "—"
+    assert metrics[":red[**未达标**] 公示及时率（目标≥95.0%）"][0] == "50.0%"  # 1/2
 
 
 def test_without_workday_table(monkeypatch, tmp_path):
@@ -116,4 +116,4 @@ def test_without_workday_table(monkeypatch, tmp_path):
     assert "报表库没有法定节假日与调休表（workday_adjustments），公示期限按周一至周五计算工作日。" in shown_text(at)
     # Monday–Friday: deadlines 19–23 Oct ← inspected 21–25 Sep; 33 (24 Sep → 22 Oct) is unpublished,
     # 32 and 31 (24 Sep, published 29/30 Oct) are late now; 35 (21 Sep, published before) on time → 1/4.
-    assert _metrics(at)[":red[**未达标**] 公示及时率"][0] == "25.0%"
+    assert _metrics(at)[":red[**未达标**] 公示及时率（目标≥95.0%）"][0] == "25.0%"

@@ -149,13 +149,13 @@ def test_headline_cards_with_their_comparison(monkeypatch, url):
     # drawn 6 in P and Q; inspected by 11-22: 1, 2, 3; by 11-15: 1, 2 → 50.0 % vs 33.3 %
     assert cards["抽查完成率"] == ("50.0%", "+16.7个百分点")
     # 1 / 2 in P; no deadline falls in Q ("—"), so no change
-    assert cards["公示及时率（目标≥95.0%）"][0] == "50.0% 未达标"
-    assert cards["公示及时率（目标≥95.0%）"][1] in (None, "", "—")
+    assert cards[":red[**未达标**] 公示及时率（目标≥95.0%）"][0] == "50.0%"
+    assert cards[":red[**未达标**] 公示及时率（目标≥95.0%）"][1] in (None, "", "—")
     # listed in P: entries 1, 2; in Q: entry 3. Removed in P: entry 4; in Q: none
     assert cards["经营异常名录列入"] == ("2", "+1（+100.0%）")
     assert cards["经营异常名录移出"] == ("1", "+1（—）")
     # P 2 / 3 = 66.67 % vs Q 1 / 1 (revisit 6) = 100 %
-    assert cards["回访率（目标≥90.0%）"] == ("66.7% 未达标", "-33.3个百分点")
+    assert cards[":red[**未达标**] 回访率（目标≥90.0%）"] == ("66.7%", "-33.3个百分点")
     # P: case 5 (2000 − 0) + case 7 (10000 − 4000) = 8000 元; Q: case 6 5000 − 3000 = 2000 元
     assert cards["减免处罚金额"] == ("0.80万元", "+0.60万元（+300.0%）")
 

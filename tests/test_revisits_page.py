@@ -34,12 +34,12 @@ def test_headline_cards(monkeypatch, url):
     assert cards["本期应回访（次）"] == ("7", "+5（+250.0%）")
     assert cards["已回访（次）"] == ("5", "+4（+400.0%）")
     # 5/7 = 71.43 % vs 1/2 = 50 %: +21.4 points, below the 90 % target
-    assert cards["回访率（目标≥90.0%）"] == ("71.4% 未达标", "+21.4个百分点")
+    assert cards[":red[**未达标**] 回访率（目标≥90.0%）"] == ("71.4%", "+21.4个百分点")
     # on time 4/7 = 57.14 % vs 1/2: +7.1 points
     assert cards["按期回访率"] == ("57.1%", "+7.1个百分点")
     assert cards["逾期未回访（次）"] == ("3", "+1（+50.0%）")
-    assert cards["三级案件抽访比例（目标≥30.0%）"][0] == "50.0% 达标"
-    assert cards["三级案件抽访比例（目标≥30.0%）"][1] in (None, "", "—")  # Q has no tier-3 case: no change
+    assert cards[":green[达标] 三级案件抽访比例（目标≥30.0%）"][0] == "50.0%"
+    assert cards[":green[达标] 三级案件抽访比例（目标≥30.0%）"][1] in (None, "", "—")  # Q has no tier-3 case: no change
     # 3/4 = 75 % vs 1/1 = 100 %: −25.0 points
     assert cards["整改到位率"] == ("75.0%", "-25.0个百分点")
 
