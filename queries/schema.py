@@ -108,33 +108,25 @@ inspections = Table(
     Index("ix_inspections_inspected_on", "inspected_on"),
 )
 
-abnormal_list_entries = Table(
-    "abnormal_list_entries",
-    metadata,
-    _id(),
-    Column("enterprise_id", BigInteger, nullable=False),
-    Column("region_code", String(12), nullable=False),
-    Column("listed_on", Date, nullable=False),
-    Column("listing_reason", String(32), nullable=False),
-    Column("removed_on", Date, nullable=True),
-    Column("removal_reason", String(32), nullable=True),
-    Index("ix_abnormal_listed_on", "listed_on"),
-    Index("ix_abnormal_removed_on", "removed_on"),
-)
+def _list_table(name: str, index_prefix: str) -> Table:
+    """The two lists (经营异常名录, 严重违法失信名单) have the same columns in the contract."""
+    return Table(
+        name,
+        metadata,
+        _id(),
+        Column("enterprise_id", BigInteger, nullable=False),
+        Column("region_code", String(12), nullable=False),
+        Column("listed_on", Date, nullable=False),
+        Column("listing_reason", String(32), nullable=False),
+        Column("removed_on", Date, nullable=True),
+        Column("removal_reason", String(32), nullable=True),
+        Index(f"ix_{index_prefix}_listed_on", "listed_on"),
+        Index(f"ix_{index_prefix}_removed_on", "removed_on"),
+    )
 
-serious_violation_entries = Table(
-    "serious_violation_entries",
-    metadata,
-    _id(),
-    Column("enterprise_id", BigInteger, nullable=False),
-    Column("region_code", String(12), nullable=False),
-    Column("listed_on", Date, nullable=False),
-    Column("listing_reason", String(32), nullable=False),
-    Column("removed_on", Date, nullable=True),
-    Column("removal_reason", String(32), nullable=True),
-    Index("ix_serious_listed_on", "listed_on"),
-    Index("ix_serious_removed_on", "removed_on"),
-)
+
+abnormal_list_entries = _list_table("abnormal_list_entries", "abnormal")
+serious_violation_entries = _list_table("serious_violation_entries", "serious")
 
 enforcement_cases = Table(
     "enforcement_cases",

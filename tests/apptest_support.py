@@ -46,3 +46,19 @@ def shown_text(at: AppTest) -> str:
     for metric in at.metric:
         parts.append(f"{metric.label}: {metric.value} {metric.delta or ''}")
     return "\n".join(parts)
+
+
+def chart_titled(at: AppTest, words: str) -> dict:
+    """The plotly spec (as a dict) of the chart whose title contains `words`."""
+    import json
+
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if words in spec["layout"]["title"]["text"]:
+            return spec
+    raise AssertionError(f"no chart titled with {words!r}")
+
+
+def metric_values(at: AppTest) -> dict[str, tuple[str, str]]:
+    """{card label: (value, delta or "")} of every st.metric on the page."""
+    return {m.label: (m.value, m.delta or "") for m in at.metric}

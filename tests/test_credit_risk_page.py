@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import config, maps, theme
-from tests.apptest_support import ENTRY, open_page, shown_text, sqlite_fixture
+from tests.apptest_support import ENTRY, chart_titled, metric_values, open_page, shown_text, sqlite_fixture
 from tests.fixture_base import KAILU, KEQIN, KEQIN_MINGREN, KEQIN_YONGQING
 from tests.test_credit_risk_queries import fixture_rows
 
@@ -63,16 +63,8 @@ def _deck(at) -> dict[str, dict]:
     return {layer["id"]: layer for layer in spec["layers"]}
 
 
-def _chart(at, key_word: str) -> dict:
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        if key_word in spec["layout"]["title"]["text"]:
-            return spec
-    raise AssertionError(f"no chart titled with {key_word}")
-
-
-def _metrics(at) -> dict[str, tuple[str, str]]:
-    return {m.label: (m.value, m.delta or "") for m in at.metric}
+_chart = chart_titled
+_metrics = metric_values
 
 
 def test_headline_cards_table_and_charts(monkeypatch, url, squares):

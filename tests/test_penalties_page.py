@@ -5,11 +5,10 @@
 减免处罚 300.00 元, 罚没款合计 800.00 元 (the query test derives every figure).
 """
 
-import json
 
 import pytest
 
-from tests.apptest_support import open_page, shown_text, sqlite_fixture
+from tests.apptest_support import chart_titled, metric_values, open_page, shown_text, sqlite_fixture
 from tests.fixture_base import KEQIN, KEQIN_YONGQING
 from tests.test_penalties_queries import penalty_rows
 
@@ -31,16 +30,8 @@ def page(url):
         monkeypatch.undo()
 
 
-def metrics(at) -> dict[str, tuple[str, str]]:
-    return {m.label: (m.value, m.delta) for m in at.metric}
-
-
-def plotly(at, key_part: str) -> dict:
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        if key_part in spec["layout"]["title"]["text"]:
-            return spec
-    raise AssertionError(f"no chart titled with {key_part!r}")
+metrics = metric_values
+plotly = chart_titled
 
 
 def test_headline_cards(page):
