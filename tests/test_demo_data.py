@@ -543,3 +543,27 @@ def test_build_boundaries(tmp_path):
     shapes = geo.county_shapes()
     for code, shape in shapes.items():
         assert shape.contains([shape.label_lon], [shape.label_lat])[0], code
+
+
+def test_stale_demo_database_is_rebuilt_and_a_current_one_kept(tmp_path, monkeypatch):
+    from data import demo
+
+    path = tmp_path / "demo.sqlite"
+    demo.generate(f"sqlite:///{path}", scale=0.01, data_date=date(2026, 11, 22))
+    assert demo.demo_data_date(path) == date(2026, 11, 22)
+    monkeypatch.setattr(demo, "DEMO_DB_PATH", path)
+    rebuilt: list[str] = []
+    monkeypatch.setattr(demo, "_generate_file", lambda url, **_: rebuilt.append(url))
+    monkeypatch.setattr(demo.geo, "build_boundaries", lambda *a, **k: None)
+
+    monkeypatch.setenv("DASHBOARD_TODAY", "2026-11-23")  # data date 11-22: current, kept
+    assert demo.is_current(path)
+    demo.ensure_demo_database()
+    assert rebuilt == []
+
+    monkeypatch.setenv("DASHBOARD_TODAY", "2026-11-30")  # a week later: rebuilt for 11-29
+    assert not demo.is_current(path)
+    demo.ensure_demo_database()
+    assert rebuilt == [f"sqlite:///{path}"]
+    demo.ensure_demo_database(refresh=False)  # without refresh an existing file is enough
+    assert rebuilt == [f"sqlite:///{path}"]
