@@ -57,7 +57,9 @@ enterprises = Table(
     Column("lon", Double, nullable=True),
     Column("lat", Double, nullable=True),
     UniqueConstraint("uscc", name="uq_enterprises_uscc"),
-    Index("ix_enterprises_region", "region_code", "office_code"),
+    # Covering for the population scans (region scope + "alive on d" + the join key), which
+    # on a province's register is the difference between a table scan and an index scan.
+    Index("ix_enterprises_scope", "region_code", "office_code", "registered_on", "deregistered_on", "id"),
 )
 
 credit_risk_assessments = Table(
@@ -164,6 +166,8 @@ annual_reports = Table(
     Column("enterprise_id", BigInteger, primary_key=True, autoincrement=False),
     Column("report_year", Integer, primary_key=True, autoincrement=False),
     Column("submitted_on", Date, nullable=False),
+    # Covering for "filed for year Y by the as-of date" looked up per enterprise.
+    Index("ix_annual_reports_filed", "enterprise_id", "report_year", "submitted_on"),
 )
 
 workday_adjustments = Table(

@@ -499,6 +499,8 @@ def test_ensure_demo_database_is_atomic(tmp_path, monkeypatch):
     target = tmp_path / "demo.sqlite"
     monkeypatch.setattr(demo, "DEMO_DB_PATH", target)
     monkeypatch.setattr(demo.geo, "build_boundaries", lambda: tmp_path)
+    # "today" is the day after the fixture's data date, so the built file counts as current
+    monkeypatch.setenv("DASHBOARD_TODAY", (DATA_DATE + timedelta(days=1)).isoformat())
     real_generate = demo.generate
 
     def broken(url, **kwargs):
