@@ -23,10 +23,8 @@ from dashboard.charts_revisits import region_label
 from dashboard.format import fmt_count, fmt_pct, fmt_rate, round_half_away
 from dashboard.i18n import ALL_REGIONS
 from dashboard.periods import Filters
-from queries.common import OTHER
+from queries.common import OTHER, TOTAL
 
-TOTAL = "total"
-"""region_code of the scope's total row in every topic module's target frame."""
 PARTS_COLUMNS = ["region_code", "metric", "numerator", "denominator"]
 
 

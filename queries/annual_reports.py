@@ -17,11 +17,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from dashboard.periods import Filters, month_end, shift_months, shift_years
-from queries.common import count_if, orphan_count, region_key, scope_conditions
+from queries.common import TOTAL, count_if, orphan_count, region_key, scope_conditions
 from queries.schema import annual_reports, enterprises
 
-TOTAL = "total"
-"""region_code of the total row of `annual_report_rate_parts`."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ from queries.schema import regions
 OTHER = "other"
 """Region key of rows that fall in no office of the chosen county (shown as 其他)."""
 
+TOTAL = "total"
+"""Region key of the total row (the whole of the filter's regions) that the overview's
+per-region target frames end with."""
+
 
 # --- region scope ----------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from sqlalchemy import Date, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from queries.common import between, count_if, orphan_count, region_key, scope_conditions
+from queries.common import TOTAL, between, count_if, orphan_count, region_key, scope_conditions
 from queries.schema import enterprises, inspection_plans, inspection_tasks, inspections
 from queries.workdays import WorkCalendar, load_calendar
 
@@ -32,8 +32,6 @@ PUBLICATION_WORKDAYS = 20
 """Results are published within 20 working days of the inspection (inspection day not counted)."""
 LIST_LIMIT = 500
 """Rows a detail list returns at most (its total is returned beside it)."""
-TOTAL = "total"
-"""region_code of the total row of `targets_by_region` (the whole of the filter's regions)."""
 NOT_PROBLEM = ("no_problem", "not_operating")
 GRADES = ("A", "B", "C", "D", "unrated")
 UNRATED = "unrated"

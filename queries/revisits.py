@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.periods import Filters
-from queries.common import Rate, between, count_if, days_between, orphan_count, region_key, scope_conditions
+from queries.common import Rate, TOTAL, between, count_if, days_between, orphan_count, region_key, scope_conditions
 from queries.schema import case_revisits as revisits
 from queries.schema import enforcement_cases as cases
 from queries.schema import enterprises, regions
@@ -37,8 +37,6 @@ TIERS = (1, 2, 3)
 SAMPLED_TIER = 3
 TIER3_CATEGORIES = tuple(c for c, tier in CATEGORY_TIER.items() if tier == SAMPLED_TIER)
 METHODS = ("onsite", "phone", "survey", "meeting")
-TOTAL = "total"
-"""region_code of the total row of `revisit_targets` (the whole scope of the filter)."""
 OVERDUE_LIMIT = 500
 
 
