@@ -79,20 +79,21 @@ def _rows(result) -> int:
     return 1
 
 
-def _run_page(page: str, params: dict) -> tuple[float, list, bool]:
+def _run_page(page: str, params: dict, cold: bool) -> tuple[float, list, bool]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=600)
     for key, value in params.items():
         at.query_params[key] = value
-    at.run()
+    at.run()  # the entry script renders the default page first
+    if cold:
+        st.cache_data.clear()
     with QueryLog() as log:
         started = time.perf_counter()
         at.switch_page(page)
         at.run()
         elapsed = time.perf_counter() - started
-    del st
     return elapsed, log.calls, bool(at.exception) or bool(at.error and any("失败" in e.value for e in at.error))
 
 
@@ -106,8 +107,6 @@ def _table_counts(url: str) -> dict[str, int]:
 
 
 def benchmark(url: str, repeats: int, pages: list[str] | None = None) -> str:
-    import streamlit as st
-
     os.environ["DASHBOARD_DB_URL"] = url
     os.environ["DASHBOARD_TODAY"] = (DATA_DATE + timedelta(days=1)).isoformat()
     counts = _table_counts(url)
@@ -135,11 +134,10 @@ def benchmark(url: str, repeats: int, pages: list[str] | None = None) -> str:
             cold_times, warm_times, calls = [], [], []
             failed = False
             for _ in range(repeats):
-                st.cache_data.clear()
-                elapsed, calls, bad = _run_page(page, params)
+                elapsed, calls, bad = _run_page(page, params, cold=True)
                 cold_times.append(elapsed)
                 failed |= bad
-                elapsed_warm, _, _ = _run_page(page, params)
+                elapsed_warm, _, _ = _run_page(page, params, cold=False)
                 warm_times.append(elapsed_warm)
             worst = max(calls, key=lambda c: c[1]) if calls else ("—", 0.0, 0)
             for name, seconds, _ in calls:
