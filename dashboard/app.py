@@ -119,6 +119,8 @@ def _bootstrap() -> PageContext:
         except DataError as exc:
             st.error(exc.message, icon=":material/error:")
     st.sidebar.markdown(f"**监管驾驶舱**  \n{meta.get('bureau_name', '')}")
+    for problem in config.setting_problems():
+        st.warning(problem)
     filters = sidebar_filters(regions, today, data_date)
     for notice in url_notices():
         st.warning(notice)

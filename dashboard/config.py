@@ -62,14 +62,36 @@ def now() -> datetime:
     return datetime.now(BEIJING)
 
 
+def _number(name: str, default: float, low: float, high: float) -> tuple[float, str | None]:
+    """A numeric setting within [low, high]: (value, None), or (default, the sentence saying why not)."""
+    raw = setting(name)
+    if raw is None:
+        return default, None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        return default, (
+            f"配置项 DASHBOARD_{name.upper()}={raw!r} 无效（应为 {low:g} 到 {high:g} 之间的数），已按默认值 {default:g} 计。"
+        )
+    return value, None
+
+
+NUMERIC_SETTINGS = {
+    "stale_after_hours": (36.0, 1.0, 24.0 * 365),
+    "cache_ttl_seconds": (600.0, 0.0, 86400.0),
+}
+
+
 def stale_after_hours() -> float:
     """How old `refreshed_at` may be before the as-of banner turns red."""
-    return float(setting("stale_after_hours", "36"))
+    return _number("stale_after_hours", *NUMERIC_SETTINGS["stale_after_hours"])[0]
 
 
 def cache_ttl_seconds() -> int:
     """How long query results are cached."""
-    return int(setting("cache_ttl_seconds", "600"))
+    return int(_number("cache_ttl_seconds", *NUMERIC_SETTINGS["cache_ttl_seconds"])[0])
 
 
 @dataclass(frozen=True)
@@ -85,13 +107,19 @@ class Targets:
 
 
 def targets() -> Targets:
-    """Targets, each overridable as DASHBOARD_TARGET_<NAME> (a fraction, e.g. 0.9)."""
+    """Targets, each overridable as DASHBOARD_TARGET_<NAME>, a fraction from 0 to 1 (e.g. 0.9)."""
     defaults = Targets()
-    values = {
-        name: float(setting(f"target_{name}", str(getattr(defaults, name))))
+    return Targets(**{
+        name: _number(f"target_{name}", getattr(defaults, name), 0.0, 1.0)[0]
         for name in Targets.__dataclass_fields__
-    }
-    return Targets(**values)
+    })
+
+
+def setting_problems() -> list[str]:
+    """One sentence per numeric setting that is malformed or out of range (the default is used)."""
+    checks = [(name, *bounds) for name, bounds in NUMERIC_SETTINGS.items()]
+    checks += [(f"target_{name}", getattr(Targets(), name), 0.0, 1.0) for name in Targets.__dataclass_fields__]
+    return [problem for *args, in checks if (problem := _number(*args)[1])]
 
 
 def boundaries_path() -> Path | None:

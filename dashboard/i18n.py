@@ -5,6 +5,8 @@ The one place where UI words live; tests/test_completeness.py checks every code 
 
 from __future__ import annotations
 
+import pandas as pd
+
 TABLE_LABELS = {
     "regions": "行政区划/监管所",
     "enterprises": "市场主体",
@@ -119,6 +121,6 @@ CODE_LABELS = {
 
 def label(mapping: dict, code) -> str:
     """The Chinese label of `code`, or the code itself (so an unknown code is still visible)."""
-    if code is None:
+    if code is None or pd.isna(code):  # pandas 3 returns a NULL text value as NaN
         return "未填写"
     return mapping.get(code, str(code))

@@ -145,7 +145,12 @@ def comparison_range(preset: str, mode: str, start: date, end: date) -> tuple[da
         shift = timedelta(days=7 if mode == "previous" else 364)
         return start - shift, end - shift
     if mode == "year_ago":
-        return shift_years(start, -1), shift_years(end, -1)
+        q_start = shift_years(start, -1)
+        if preset == "last_month":  # the whole month: February 2024 ends on the 29th
+            return q_start, month_end(q_start)
+        if preset == "last_quarter":
+            return q_start, quarter_end(q_start)
+        return q_start, shift_years(end, -1)
     if preset == "last_month":
         q_start = shift_months(start, -1)
         return q_start, month_end(q_start)

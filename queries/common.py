@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+import pandas as pd
 from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
@@ -58,6 +59,40 @@ def region_key(f, county_col, office_col=None) -> ColumnElement:
         regions.c.parent_code == f.counties[0], regions.c.level == "office"
     )
     return case((office_col.in_(offices_of_county), office_col), else_=literal(OTHER))
+
+
+def regions_in_scope(conn: Connection, f) -> list[str]:
+    """The region keys a "by region" breakdown shows even without rows, in display order: the
+    chosen office; the chosen county's offices; or the chosen (else all) counties."""
+    if f.office:
+        return [f.office]
+    if f.by_office:
+        condition = and_(regions.c.level == "office", regions.c.parent_code == f.counties[0])
+    else:
+        condition = regions.c.level == "county"
+        if f.counties:
+            condition = and_(condition, regions.c.code.in_(f.counties))
+    stmt = select(regions.c.code).where(condition).order_by(regions.c.sort_order, regions.c.code)
+    return list(conn.execute(stmt).scalars())
+
+
+def complete_keys(frame: pd.DataFrame, keys: Sequence, key_name: str, measures: Sequence[str]) -> pd.DataFrame:
+    """`frame` (a "key" column and `measures`) as one row per key of `keys`, in that order, with
+    zeros where a key has no row, then any other key of `frame` with a non-zero measure.
+
+    Counts come back as int (MySQL sums are DECIMAL); `_yuan` measures stay exact Decimals.
+    """
+    found = {row["key"]: row for row in frame.to_dict("records")}
+    extra = [k for k, row in found.items() if k not in keys and any(row[m] for m in measures)]
+
+    def value(key, measure):
+        raw = found.get(key, {}).get(measure)
+        if measure.endswith("_yuan"):
+            return raw if raw is not None else Decimal("0.00")
+        return int(raw or 0)
+
+    records = [{key_name: k, **{m: value(k, m) for m in measures}} for k in [*keys, *extra]]
+    return pd.DataFrame(records, columns=[key_name, *measures])
 
 
 # --- dialect-portable expressions -------------------------------------------------------------

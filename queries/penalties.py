@@ -23,14 +23,16 @@ from queries.common import (
     between,
     bucket_index,
     cents_to_yuan,
+    complete_keys,
     count_if,
     orphan_count,
     region_key,
+    regions_in_scope,
     scope_conditions,
     sum_cents,
 )
 from queries.schema import enforcement_cases as cases
-from queries.schema import enterprises, regions
+from queries.schema import enterprises
 
 CATEGORIES = ("aggravated", "general", "lighter", "mitigated", "summary", "minor_exempt", "first_offense_exempt")
 EXEMPT = ("minor_exempt", "first_offense_exempt")
@@ -109,18 +111,6 @@ def _grouped(conn: Connection, f: Filters, key: ColumnElement | None) -> pd.Data
     return frame[(["key"] if key is not None else []) + MEASURE_COLUMNS]
 
 
-def _zero_row() -> dict:
-    return {column: (Decimal("0.00") if column.endswith("_yuan") else 0) for column in MEASURE_COLUMNS}
-
-
-def _complete(frame: pd.DataFrame, keys: list, key_name: str) -> pd.DataFrame:
-    """`frame` reindexed on `keys` (in that order, zero rows for keys without cases), then any other keys."""
-    indexed = {row["key"]: row for row in frame.to_dict("records")}
-    extra = [k for k in indexed if k not in keys]
-    rows = [{key_name: k, **{c: indexed.get(k, _zero_row())[c] for c in MEASURE_COLUMNS}} for k in [*keys, *extra]]
-    return pd.DataFrame(rows, columns=[key_name, *MEASURE_COLUMNS])
-
-
 @dataclass(frozen=True)
 class PenaltySummary:
     """The headline figures of section 5 over P (money as exact Decimal yuan)."""
@@ -138,7 +128,7 @@ class PenaltySummary:
 def cases_by_category(conn: Connection, f: Filters) -> pd.DataFrame:
     """One row per case category (the 7 of the schema in CATEGORIES order, zeros included, then
     any unknown code). category, then MEASURE_COLUMNS; waived_yuan is 0 outside WAIVED."""
-    return _complete(_grouped(conn, f, cases.c.category), list(CATEGORIES), "category")
+    return complete_keys(_grouped(conn, f, cases.c.category), list(CATEGORIES), "category", MEASURE_COLUMNS)
 
 
 def penalty_summary(conn: Connection, f: Filters) -> PenaltySummary:
@@ -152,21 +142,7 @@ def cases_by_region(conn: Connection, f: Filters) -> pd.DataFrame:
     offices (only the chosen one under an office filter) and 其他 when it has cases.
     region_code (OTHER = "other" for 其他), then MEASURE_COLUMNS."""
     key = region_key(f, cases.c.region_code, enterprises.c.office_code)
-    return _complete(_grouped(conn, f, key), _regions_in_scope(conn, f), "region_code")
-
-
-def _regions_in_scope(conn: Connection, f: Filters) -> list[str]:
-    """The region keys a breakdown shows even without cases, in display order."""
-    if f.office:
-        return [f.office]
-    if f.by_office:
-        condition = and_(regions.c.level == "office", regions.c.parent_code == f.counties[0])
-    else:
-        condition = regions.c.level == "county"
-        if f.counties:
-            condition = and_(condition, regions.c.code.in_(f.counties))
-    stmt = select(regions.c.code).where(condition).order_by(regions.c.sort_order, regions.c.code)
-    return list(conn.execute(stmt).scalars())
+    return complete_keys(_grouped(conn, f, key), regions_in_scope(conn, f), "region_code", MEASURE_COLUMNS)
 
 
 def cases_by_violation_type(conn: Connection, f: Filters) -> pd.DataFrame:
@@ -192,7 +168,8 @@ def monthly_trend(conn: Connection, f: Filters) -> pd.DataFrame:
     if not buckets:
         return pd.DataFrame(columns=["month_start", "month_end", *MEASURE_COLUMNS])
     window = replace(f, period=Period(buckets[0][0], buckets[-1][1], buckets[-1][1]))
-    frame = _complete(_grouped(conn, window, bucket_index(cases.c.decided_on, buckets)), list(range(len(buckets))), "bucket")
+    grouped = _grouped(conn, window, bucket_index(cases.c.decided_on, buckets))
+    frame = complete_keys(grouped, list(range(len(buckets))), "bucket", MEASURE_COLUMNS)
     frame.insert(0, "month_start", [buckets[int(i)][0] for i in frame["bucket"]])
     frame.insert(1, "month_end", [buckets[int(i)][1] for i in frame["bucket"]])
     return frame.drop(columns="bucket").reset_index(drop=True)

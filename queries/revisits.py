@@ -18,10 +18,21 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.periods import Filters
-from queries.common import Rate, TOTAL, between, count_if, days_between, orphan_count, region_key, scope_conditions
+from queries.common import (
+    TOTAL,
+    Rate,
+    between,
+    complete_keys,
+    count_if,
+    days_between,
+    orphan_count,
+    region_key,
+    regions_in_scope,
+    scope_conditions,
+)
 from queries.schema import case_revisits as revisits
 from queries.schema import enforcement_cases as cases
-from queries.schema import enterprises, regions
+from queries.schema import enterprises
 
 CATEGORY_TIER = {
     "aggravated": 1,
@@ -142,15 +153,6 @@ def _sampling_counts(conn: Connection, f: Filters, key: ColumnElement | None) ->
     return _aggregate(conn, rows, _sampling_measures(rows), key is not None)
 
 
-def _by_key(frame: pd.DataFrame, keys: list, key_name: str, measures: list[str]) -> pd.DataFrame:
-    """`frame` with one row per key of `keys` (zeros where absent, in that order), then any
-    other key it holds that has a non-zero measure."""
-    found = {row["key"]: row for row in frame.to_dict("records")}
-    extra = [k for k, row in found.items() if k not in keys and any(row[m] for m in measures)]
-    records = [{key_name: k, **{m: int(found.get(k, {}).get(m, 0)) for m in measures}} for k in [*keys, *extra]]
-    return pd.DataFrame(records, columns=[key_name, *measures])
-
-
 @dataclass(frozen=True)
 class RevisitSummary:
     """The headline figures of section 4 over P."""
@@ -195,7 +197,7 @@ def revisits_by_tier(conn: Connection, f: Filters) -> pd.DataFrame:
     Rows of a case whose category is none of the seven count in the totals but in no tier
     (`revisit_quality` counts them)."""
     frame = _revisit_counts(conn, f, tier_of(cases.c.category))
-    return _by_key(frame[frame["key"].notna()], list(TIERS), "tier", REVISIT_MEASURES)
+    return complete_keys(frame[frame["key"].notna()], list(TIERS), "tier", REVISIT_MEASURES)
 
 
 def revisits_by_region(conn: Connection, f: Filters) -> pd.DataFrame:
@@ -203,9 +205,9 @@ def revisits_by_region(conn: Connection, f: Filters) -> pd.DataFrame:
     offices (only the chosen one under an office filter) and 其他 when it has rows.
     region_code (OTHER = "other" for 其他), then REVISIT_MEASURES, then SAMPLING_MEASURES."""
     key = region_key(f, cases.c.region_code, enterprises.c.office_code)
-    keys = _regions_in_scope(conn, f)
-    counts = _by_key(_revisit_counts(conn, f, key), keys, "region_code", REVISIT_MEASURES)
-    sampling = _by_key(_sampling_counts(conn, f, key), keys, "region_code", SAMPLING_MEASURES)
+    keys = regions_in_scope(conn, f)
+    counts = complete_keys(_revisit_counts(conn, f, key), keys, "region_code", REVISIT_MEASURES)
+    sampling = complete_keys(_sampling_counts(conn, f, key), keys, "region_code", SAMPLING_MEASURES)
     merged = counts.merge(sampling, on="region_code", how="outer", sort=False)
     order = list(dict.fromkeys([*counts["region_code"], *sampling["region_code"]]))
     merged = merged.set_index("region_code").loc[order].fillna(0).astype(int).reset_index()
@@ -222,24 +224,11 @@ def revisit_targets(conn: Connection, f: Filters) -> pd.DataFrame:
     return pd.concat([frame, total], ignore_index=True)
 
 
-def _regions_in_scope(conn: Connection, f: Filters) -> list[str]:
-    """Region keys a breakdown shows even without rows, in display order."""
-    if f.office:
-        return [f.office]
-    level = "office" if f.by_office else "county"
-    stmt = select(regions.c.code).where(regions.c.level == level).order_by(regions.c.sort_order, regions.c.code)
-    if f.by_office:
-        stmt = stmt.where(regions.c.parent_code == f.counties[0])
-    elif f.counties:
-        stmt = stmt.where(regions.c.code.in_(f.counties))
-    return list(conn.execute(stmt).scalars())
-
-
 def method_mix(conn: Connection, f: Filters) -> pd.DataFrame:
     """One row per revisit method of revisits done in P (the four methods, zeros included, then
     NULL = 未填写 and any unknown code when used). method, revisited_count."""
     frame = _revisit_counts(conn, f, revisits.c.method)
-    return _by_key(frame, list(METHODS), "method", ["revisited_count"])
+    return complete_keys(frame, list(METHODS), "method", ["revisited_count"])
 
 
 def overdue_revisits(conn: Connection, f: Filters, limit: int = OVERDUE_LIMIT) -> pd.DataFrame:

@@ -91,3 +91,14 @@ def test_missing_table_is_named(monkeypatch, tmp_path):
     at = open_page(monkeypatch, db.url)
     assert not at.exception
     assert "报表库缺少表 enforcement_cases（行政处罚案件）。" in [e.value for e in at.error]
+
+
+def test_a_malformed_setting_is_one_sentence_and_the_default_is_used(monkeypatch, url):
+    monkeypatch.setenv("DASHBOARD_TARGET_REVISIT_RATE", "90%")
+    monkeypatch.setenv("DASHBOARD_TARGET_ANNUAL_REPORT_RATE", "95")  # a percentage, not a fraction
+    at = open_page(monkeypatch, url, page="pages/revisits.py")
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert "配置项 DASHBOARD_TARGET_REVISIT_RATE='90%' 无效（应为 0 到 1 之间的数），已按默认值 0.9 计。" in warnings
+    assert "配置项 DASHBOARD_TARGET_ANNUAL_REPORT_RATE='95' 无效（应为 0 到 1 之间的数），已按默认值 0.95 计。" in warnings
+    assert any("目标≥90.0%" in m.label for m in at.metric)  # the default target is in force

@@ -61,3 +61,13 @@ def test_every_contract_code_has_a_chinese_label(table, column, labels):
 
 def test_every_table_has_a_chinese_name():
     assert set(i18n.TABLE_LABELS) == set(metadata.tables)
+
+
+def test_a_null_code_reads_as_not_filled_in():
+    import pandas as pd
+
+    # pandas 3 returns a NULL text value as NaN (or pd.NA): the label must not read "nan"
+    for missing in (None, float("nan"), pd.NA):
+        assert i18n.label(i18n.REVISIT_METHOD, missing) == "未填写"
+    assert i18n.label(i18n.REVISIT_METHOD, "phone") == "电话"
+    assert i18n.label(i18n.REVISIT_METHOD, "video") == "video"  # an unknown code stays visible

@@ -59,6 +59,16 @@ def test_presets_and_comparisons(preset, today, data_date, period, previous, yea
     assert (g.comparison.start, g.comparison.end) == year_ago
 
 
+def test_whole_month_a_year_earlier_keeps_29_february():
+    # 上月 on 2025-03-10 is February 2025; a year earlier is the whole of February 2024 (29 days)
+    f = build_filters("last_month", D(2025, 3, 10), D(2025, 3, 9), "year_ago")
+    assert (f.period.start, f.period.end) == (D(2025, 2, 1), D(2025, 2, 28))
+    assert (f.comparison.start, f.comparison.end) == (D(2024, 2, 1), D(2024, 2, 29))
+    # and the other way round: February 2024 → February 2023 (28 days)
+    g = build_filters("last_month", D(2024, 3, 4), D(2024, 3, 3), "year_ago")
+    assert (g.comparison.start, g.comparison.end) == (D(2023, 2, 1), D(2023, 2, 28))
+
+
 def test_custom_range_compares_with_the_days_before_and_a_year_earlier():
     f = build_filters("custom", MONDAY, D(2026, 11, 22), custom=(D(2026, 11, 1), D(2026, 11, 10)))
     # 10 days ending the day before 11-01
