@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.format import fmt_count, fmt_pct, fmt_rate
-from dashboard.i18n import GRADE, INSPECTION_RESULT, ITEM_CATEGORY, OTHER_REGION, label
-from queries.common import OTHER
+from dashboard.i18n import GRADE, INSPECTION_RESULT, ITEM_CATEGORY, label, region_name
+from queries.common import OTHER, meets_target
 from queries.inspections import InspectionHeadline, Listing
 
 RESULT_COLORS = {
@@ -31,11 +31,6 @@ RESULT_COLORS = {
 }
 """Result codes in legend order: the two without a problem first, then the problems, then 未录入."""
 BEHIND = "落后于时间进度"
-
-
-def region_name(code: str, names: dict[str, str]) -> str:
-    """A region key's display name (OTHER → 其他)."""
-    return OTHER_REGION if code == OTHER else names.get(code, code)
 
 
 def in_region_order(frame: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
@@ -172,7 +167,7 @@ def category_figure(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure
 
 def _rate_with_target(numerator, denominator, target: float | None = None) -> str:
     text = fmt_rate(numerator, denominator)
-    if target is not None and denominator and numerator < target * denominator:
+    if target is not None and denominator and not meets_target(numerator, denominator, target):
         text += "（未达标）"
     return text
 

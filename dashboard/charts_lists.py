@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import theme
-from dashboard.format import fmt_count, fmt_rate
+from dashboard.format import fmt_count, fmt_pct, fmt_rate
+from queries.common import meets_target
 from dashboard.periods import month_end
 
 INFLOW_COLOR = theme.SERIES[1]
@@ -151,7 +152,7 @@ def annual_report_region_figure(by_region: pd.DataFrame, target: float, title: s
     """
     ordered = by_region[by_region["required_count"] > 0].iloc[::-1]
     required, submitted, late = ordered["required_count"], ordered["submitted_count"], ordered["late_count"]
-    below = (submitted < target * required).tolist()
+    below = [not meets_target(n, d, target) for n, d in zip(submitted, required)]  # exact, as the cards
     marked = [f"{name} <span style='color:{theme.BAD}'>未达标</span>" if b else name for name, b in zip(ordered["region_name"], below)]
     fig = go.Figure()
     fig.add_bar(
@@ -174,7 +175,7 @@ def annual_report_region_figure(by_region: pd.DataFrame, target: float, title: s
         hovertemplate="%{y}：去年同期 %{customdata}<extra></extra>",
     )
     fig.add_vline(x=target * 100, line=dict(color=theme.TARGET, dash="dash", width=2),
-                  annotation_text=f"目标 {fmt_rate(target * 1000, 1000)}", annotation_position="top")
+                  annotation_text=f"目标 {fmt_pct(target)}", annotation_position="top")
     fig.update_layout(barmode="stack", xaxis=dict(range=[0, 105], tickvals=PERCENT_TICKS, ticktext=[f"{v}%" for v in PERCENT_TICKS]))
     width = _label_width_px([f"{name} 未达标" if b else name for name, b in zip(ordered["region_name"], below)])
     return _finish(fig, title, footnote, max(340, 210 + 50 * len(ordered)), width)
@@ -204,7 +205,7 @@ def annual_report_progress_figure(current: pd.DataFrame, previous: pd.DataFrame,
         )
     fig.add_vline(x=6, line=dict(color=theme.MUTED, dash="dot", width=2), annotation_text="6月30日 法定截止", annotation_position="top right")
     fig.add_hline(y=target * 100, line=dict(color=theme.TARGET, dash="dash", width=2),
-                  annotation_text=f"目标 {fmt_rate(target * 1000, 1000)}", annotation_position="bottom right")
+                  annotation_text=f"目标 {fmt_pct(target)}", annotation_position="bottom right")
     fig.update_layout(
         xaxis=dict(range=[0.6, 12.4], tickvals=list(range(1, 13)), ticktext=[f"{m}月" for m in range(1, 13)]),
         yaxis=dict(range=[0, 112], tickvals=PERCENT_TICKS, ticktext=[f"{v}%" for v in PERCENT_TICKS], title=dict(text="累计公示率")),

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 
 from dashboard import theme
 from dashboard.format import to_wan
-from dashboard.i18n import CASE_CATEGORY, OTHER_REGION, VIOLATION_TYPE, label
+from dashboard.i18n import CASE_CATEGORY, VIOLATION_TYPE, label, region_name
 from dashboard.periods import month_end
 from queries.common import OTHER
 from queries.penalties import AGGRAVATED, EXEMPT, REDUCED, WAIVED
@@ -37,16 +37,6 @@ def wan(yuan) -> float:
 def wan_label(yuan) -> str:
     """Decimal yuan as a bar label: 1,234.57万元."""
     return f"{to_wan(yuan):,}万元"
-
-
-def region_name(code: str, names: dict[str, str]) -> str:
-    """A region key's display name (OTHER → 其他); an office drops its county's name in front
-    (科尔沁区永清市场监管所 → 永清市场监管所), since the county is in the title and footnote."""
-    if code == OTHER:
-        return OTHER_REGION
-    name = names.get(code, code)
-    county = names.get(code[:6]) if len(code) > 6 else None
-    return name.removeprefix(county) if county and name != county else name
 
 
 def category_figure(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure:
@@ -130,7 +120,7 @@ def waived_by_region_figure(frame: pd.DataFrame, names: dict[str, str], title: s
     """减免处罚金额 per region (from `cases_by_region`), largest first and 其他 last."""
     ordered = frame.assign(_other=frame["region_code"] == OTHER, _waived=[float(y) for y in frame["waived_yuan"]])
     ordered = ordered.sort_values(["_other", "_waived"], ascending=[True, False], kind="stable")
-    return waived_bars(ordered, [region_name(code, names) for code in ordered["region_code"]], title, footnote)
+    return waived_bars(ordered, [region_name(code, names, short_office=True) for code in ordered["region_code"]], title, footnote)
 
 
 def waived_by_violation_figure(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure:
@@ -196,7 +186,7 @@ TABLE_COLUMNS = {
 
 def region_table(frame: pd.DataFrame, names: dict[str, str], total_label: str) -> pd.DataFrame:
     """The by-region figures as a display / download table with a 合计 row (the parts summed)."""
-    rows = [{"地区": region_name(code, names)} for code in frame["region_code"]]
+    rows = [{"地区": region_name(code, names, short_office=True)} for code in frame["region_code"]]
     total = {"地区": total_label}
     for column, heading in TABLE_COLUMNS.items():
         for row, value in zip(rows, frame[column]):

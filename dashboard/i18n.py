@@ -119,6 +119,17 @@ CODE_LABELS = {
 }
 
 
+def region_name(code: str, names: dict[str, str], short_office: bool = False) -> str:
+    """A region key's display name: OTHER ("other") → 其他, an unknown code stays visible. With
+    `short_office`, an office drops its county's name in front (科尔沁区永清市场监管所 →
+    永清市场监管所) where the county is already in the title or the next column."""
+    if code == "other":
+        return OTHER_REGION
+    name = names.get(code, code)
+    county = names.get(code[:6]) if short_office and len(code) > 6 else None
+    return (name.removeprefix(county) or name) if county else name
+
+
 def label(mapping: dict, code) -> str:
     """The Chinese label of `code`, or the code itself (so an unknown code is still visible)."""
     if code is None or pd.isna(code):  # pandas 3 returns a NULL text value as NaN

@@ -92,15 +92,30 @@ def _read_cached(path: str, _mtime: float) -> Boundaries:
         features = collection["features"]
     except (ValueError, KeyError, TypeError) as exc:
         return Boundaries(problem=f"边界文件 {path} 不是有效的 GeoJSON（{type(exc).__name__}），地图按区划中心点绘制。")
-    shapes = {}
-    for feature in features:
+    shapes, damaged = {}, []
+    for feature in features if isinstance(features, list) else []:
         code = feature_code(feature.get("properties") or {}) if isinstance(feature, dict) else None
         geometry = feature.get("geometry") if code else None
-        if geometry and geometry.get("type") in ("Polygon", "MultiPolygon"):
-            shapes[code] = geometry
+        if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
+            if _drawable(geometry):
+                shapes[code] = geometry
+            else:
+                damaged.append(code)
     if not shapes:
-        return Boundaries(problem=f"边界文件 {path} 中没有带 6 位区划代码的面要素，地图按区划中心点绘制。")
+        return Boundaries(problem=f"边界文件 {path} 中没有可用的、带 6 位区划代码的面要素，地图按区划中心点绘制。")
+    if damaged:
+        problem = f"边界文件 {path} 中区划 {'、'.join(damaged)} 的坐标无效，已跳过，这些区划按中心点绘制。"
+        return Boundaries(shapes=shapes, problem=problem)
     return Boundaries(shapes=shapes)
+
+
+def _drawable(geometry: dict) -> bool:
+    """True when the geometry has rings of numeric [lon, lat] points (a bounding box exists)."""
+    try:
+        lon_min, lat_min, lon_max, lat_max = _bounds(geometry)
+        return all(isinstance(v, (int, float)) for v in (lon_min, lat_min, lon_max, lat_max))
+    except (IndexError, ValueError, TypeError, KeyError, AttributeError):
+        return False
 
 
 def _rings(geometry: dict):

@@ -9,7 +9,7 @@ from dashboard.cache import run
 from dashboard.filters import drill_into, region_phrase
 from dashboard.format import fmt_count, fmt_date
 from dashboard.i18n import GRADE
-from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, require_data, section
+from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, section
 from dashboard.ui import table as show_table
 from queries import credit_risk as cr
 
@@ -194,27 +194,26 @@ def data_quality_notes() -> None:
         notes.append(f"{fmt_count(quality.high_risk_without_location)} 家C/D类企业没有坐标，不在密度图层中。")
 
 
-if require_data(ctx):
+with section():
+    headline_cards()
+figures = None
+with section():
+    figures = charts.region_figures(*distributions(), ctx.regions, f)
+if figures is not None:
+    left, right = st.columns([7, 5])
+    with left, section():
+        county_map(figures)
+    with right, section():
+        trend()
     with section():
-        headline_cards()
-    figures = None
+        grade_cards()
+    left, right = st.columns(2)
+    with left, section():
+        heat_grid(figures)
+    with right, section():
+        migration()
     with section():
-        figures = charts.region_figures(*distributions(), ctx.regions, f)
-    if figures is not None:
-        left, right = st.columns([7, 5])
-        with left, section():
-            county_map(figures)
-        with right, section():
-            trend()
-        with section():
-            grade_cards()
-        left, right = st.columns(2)
-        with left, section():
-            heat_grid(figures)
-        with right, section():
-            migration()
-        with section():
-            table(figures)
-    with section():
-        data_quality_notes()
-    quality_notes(notes)
+        table(figures)
+with section():
+    data_quality_notes()
+quality_notes(notes)

@@ -8,7 +8,7 @@ from dashboard.cache import run
 from dashboard.config import targets
 from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_rate
 from dashboard.i18n import ALL_REGIONS
-from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, require_data, section
+from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, section
 from dashboard.ui import table as show_table
 from queries import inspections as q
 
@@ -56,11 +56,6 @@ def _cards(ctx, targets_) -> None:
           f"本期在办任务{fmt_count(now.active_task_count)}个，其中属于部门联合抽查计划的任务数及占比")
 
 
-def _show(table, data=None) -> None:
-    """A display table with thousands separators on its count columns (`data`: a Styler of it)."""
-    show_table(table if data is None else data)
-
-
 def _by_region(ctx, targets_, as_of_text: str) -> None:
     f = ctx.filters
     frame = charts.in_region_order(run(q.region_figures, f), ctx.regions)
@@ -75,7 +70,7 @@ def _by_region(ctx, targets_, as_of_text: str) -> None:
     st.plotly_chart(fig, theme=None, key="inspections_completion")
     total_label = ALL_REGIONS if not f.counties else "合计"
     table = charts.region_table(frame, ctx.names, targets_, total_label)
-    _show(table, charts.mark_shortfalls(table))
+    show_table(charts.mark_shortfalls(table))
     download_buttons(table, "双随机抽查_分地区", ctx, key="双随机抽查_分地区")
 
 
@@ -108,7 +103,7 @@ def _categories(ctx, as_of_text: str) -> None:
     if len(active):
         fig = charts.category_figure(active, f"各抽查事项类别完成情况（截至{as_of_text}）", footnote(ctx, PROGRESS_CALIBER.split("<br>")[0]))
         st.plotly_chart(fig, theme=None, key="inspections_categories")
-    _show(charts.category_table(frame))
+    show_table(charts.category_table(frame))
 
 
 # The two detail lists' words: (subheader, sentence when empty, sentence with the totals).
@@ -133,7 +128,7 @@ def _listing(ctx, listing, words: tuple[str, str, str], table, basename: str, as
     st.markdown(summary.format(as_of=as_of_text, tasks=fmt_count(listing.task_count), objects=fmt_count(listing.object_count)))
     if listing.task_count > len(listing.rows):
         st.caption(f"下表列出逾期最久的{fmt_count(len(listing.rows))}个任务。")
-    _show(table)
+    show_table(table)
     download_buttons(table, basename, ctx, key=basename)
 
 
@@ -156,25 +151,24 @@ def _quality(ctx, extra_years: list[int]) -> None:
 
 
 ctx = start_page("双随机、一公开抽查完成情况")
-if require_data(ctx):
-    goals = targets()
-    period = ctx.filters.period
-    when = fmt_range(period.start, period.as_of)
-    as_of = fmt_date(period.as_of)
-    with section():
-        _cards(ctx, goals)
-    with section():
-        _by_region(ctx, goals, as_of)
-    with section():
-        _grades(ctx, when)
-    with section():
-        _results(ctx, when)
-    with section():
-        _categories(ctx, as_of)
-    with section():
-        _overdue(ctx, as_of)
-    years: list[int] = []
-    with section():
-        years = _unpublished(ctx, as_of)
-    with section():
-        _quality(ctx, years)
+goals = targets()
+period = ctx.filters.period
+when = fmt_range(period.start, period.as_of)
+as_of = fmt_date(period.as_of)
+with section():
+    _cards(ctx, goals)
+with section():
+    _by_region(ctx, goals, as_of)
+with section():
+    _grades(ctx, when)
+with section():
+    _results(ctx, when)
+with section():
+    _categories(ctx, as_of)
+with section():
+    _overdue(ctx, as_of)
+years: list[int] = []
+with section():
+    years = _unpublished(ctx, as_of)
+with section():
+    _quality(ctx, years)

@@ -11,12 +11,12 @@ import streamlit as st
 from dashboard import charts_lists, i18n, theme
 from dashboard.app import start_page
 from dashboard.cache import run
+from dashboard.db import DataError
 from dashboard.config import targets
 from dashboard.filters import comparison_phrase
 from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_signed_count, pct_change, round_half_away
-from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, require_data, section
+from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, section
 from queries.annual_reports import SeasonFigures, annual_report_orphans, annual_report_season, season
-from queries.common import OTHER
 from queries.lists import (
     DETAIL_LIMIT,
     WARNING_DAYS,
@@ -40,16 +40,6 @@ REASON_LABELS = {
 def narrow_footnote(ctx, caliber: str) -> str:
     """ui.footnote for a chart in a half-width column: 数据截至 on a line of its own, so nothing is cut."""
     return footnote(ctx, caliber).replace("｜", "<br>")
-
-
-def region_name(ctx, code, county: str | None = None) -> str:
-    """A county's or office's name; an office's without its county's name (shown beside it or in the filter)."""
-    if code == OTHER:
-        return i18n.OTHER_REGION
-    name = ctx.names.get(code, code)
-    county = county or (ctx.filters.counties[0] if ctx.filters.by_office else None)
-    prefix = ctx.names.get(county, "") if county and code != county else ""
-    return (name.removeprefix(prefix) or name) if prefix else name
 
 
 def shown_region_codes(ctx) -> list[str]:
@@ -136,7 +126,7 @@ def breakdown_charts(ctx, list_name: str) -> None:
     codes = shown_region_codes(ctx)
     codes += [code for code in totals.index if code not in codes]
     by_region = totals.reindex(index=codes, columns=["inflow", "outflow"], fill_value=0).reset_index(names="region_code")
-    by_region["region_name"] = [region_name(ctx, code) for code in by_region["region_code"]]
+    by_region["region_name"] = [i18n.region_name(code, ctx.names, short_office=True) for code in by_region["region_code"]]
     unit = "监管所" if ctx.filters.by_office else "旗县市区"
     title = f"{LIST_TITLES[list_name]}各{unit}列入与移出（{period}）"
     caliber = "旗县市区＝作出决定的机关所在旗县市区；监管所＝企业所属监管所，无所属或属他旗县的计入“其他”；单位：户次"
@@ -171,8 +161,8 @@ def warning_frame(ctx, rows: pd.DataFrame) -> pd.DataFrame:
         "届满三年日期": rows["eligible_on"],
         "企业名称": rows["enterprise_name"],
         "统一社会信用代码": rows["uscc"],
-        "旗县市区": [region_name(ctx, code) for code in rows["region_code"]],
-        "监管所": [region_name(ctx, office, county) if pd.notna(office) else "—" for office, county in offices],
+        "旗县市区": [i18n.region_name(code, ctx.names, short_office=True) for code in rows["region_code"]],
+        "监管所": [i18n.region_name(office, ctx.names, short_office=True) if pd.notna(office) else "—" for office, county in offices],
         "列入日期": rows["listed_on"],
         "列入原因": [i18n.label(i18n.ABNORMAL_LISTING_REASON, code) for code in rows["listing_reason"]],
     })
@@ -236,7 +226,7 @@ def annual_report_charts(ctx, now: SeasonFigures, then: SeasonFigures) -> None:
     frame = by_region.set_index("region_code").reindex(codes, fill_value=0).reset_index()
     frame["previous_submitted"] = [int(previous["submitted_count"].get(code, 0)) for code in frame["region_code"]]
     frame["previous_required"] = [int(previous["required_count"].get(code, 0)) for code in frame["region_code"]]
-    frame["region_name"] = [region_name(ctx, code) for code in frame["region_code"]]
+    frame["region_name"] = [i18n.region_name(code, ctx.names, short_office=True) for code in frame["region_code"]]
     caliber = (
         f"公示率＝截至{fmt_date(current.as_of)}已公示{current.report_year}年度年报的应报主体 / 应报主体<br>"
         f"（{current.report_year}年12月31日前成立、截至当日未注销吊销）；逾期＝{fmt_date(current.deadline)}后公示"
@@ -272,9 +262,14 @@ def list_tab(ctx, list_name: str) -> None:
 
 
 def data_quality(ctx) -> None:
+    """Each source is read on its own: a missing annual_reports table (already reported in its
+    section) must not hide the lists' notes."""
     notes = []
     for list_name, title in LIST_TITLES.items():
-        quality = run(list_quality, ctx.filters, list_name)
+        try:
+            quality = run(list_quality, ctx.filters, list_name)
+        except DataError:
+            continue
         if quality.orphan_count:
             notes.append(
                 f"{title}有 {fmt_count(quality.orphan_count)} 条记录的企业（enterprise_id）在市场主体表中不存在，未计入本页各项数字。"
@@ -284,16 +279,17 @@ def data_quality(ctx) -> None:
                 f"{title}有 {fmt_count(quality.removed_before_listed_count)} 条记录的移出日期早于列入日期，"
                 "期初、期末在册与列入、移出可能对不上。"
             )
-    orphans = run(annual_report_orphans, ctx.filters)
+    try:
+        orphans = run(annual_report_orphans, ctx.filters)
+    except DataError:
+        orphans = 0
     if orphans:
         notes.append(f"{season(ctx.filters).report_year}年度有 {fmt_count(orphans)} 份年报的企业在市场主体表中不存在，未计入年报公示率。")
     quality_notes(notes)
 
 
 ctx = start_page("经营异常名录与严重违法失信名单")
-if require_data(ctx):
-    for tab, list_name in zip(st.tabs(list(LIST_TITLES.values())), LIST_TITLES):
-        with tab:
-            list_tab(ctx, list_name)
-    with section():
-        data_quality(ctx)
+for tab, list_name in zip(st.tabs(list(LIST_TITLES.values())), LIST_TITLES):
+    with tab:
+        list_tab(ctx, list_name)
+data_quality(ctx)

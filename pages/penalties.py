@@ -7,7 +7,7 @@ from dashboard.app import start_page
 from dashboard.briefing import briefing_subject, penalties_sentence
 from dashboard.cache import run
 from dashboard.format import fmt_range
-from dashboard.ui import count_card, download_buttons, footnote, money_card, quality_notes, require_data, section
+from dashboard.ui import count_card, download_buttons, footnote, money_card, quality_notes, section
 from queries import penalties as q
 
 WAIVED_CALIBER = "减免处罚金额 = 从轻、减轻、轻微免罚、首违不罚案件的（裁量基准罚款 − 实际罚没款）之和"
@@ -111,21 +111,20 @@ def data_quality(ctx) -> None:
 
 
 ctx = start_page("包容审慎减免处罚")
-if require_data(ctx):
-    when = fmt_range(ctx.filters.period.start, ctx.filters.period.as_of)
-    with section():
-        headline_cards(ctx)
-    with section():
-        briefing(ctx)
-    with section():
-        categories(ctx, when)
-    with section():
-        regions(ctx, when)
-    with section():
-        violation_types(ctx, when)
-    with section():
-        trend(ctx)
-    with section():
-        region_table(ctx)
-    with section():
-        data_quality(ctx)
+when = fmt_range(ctx.filters.period.start, ctx.filters.period.as_of)
+with section():
+    headline_cards(ctx)
+with section():
+    briefing(ctx)
+with section():
+    categories(ctx, when)
+with section():
+    regions(ctx, when)
+with section():
+    violation_types(ctx, when)
+with section():
+    trend(ctx)
+with section():
+    region_table(ctx)
+with section():
+    data_quality(ctx)

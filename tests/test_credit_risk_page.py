@@ -192,6 +192,20 @@ def test_feature_codes_and_unreadable_boundaries(tmp_path):
     assert maps.read_boundaries(tmp_path / "missing.geojson").problem.startswith("边界文件")
 
 
+def test_damaged_feature_is_skipped_and_named_the_page_still_draws(monkeypatch, url, squares):
+    collection = json.loads(squares.read_text(encoding="utf-8"))
+    collection["features"][1]["geometry"]["coordinates"] = []  # 开鲁县: a polygon without rings
+    squares.write_text(json.dumps(collection), encoding="utf-8")
+    result = maps.read_boundaries(squares)
+    assert set(result.shapes) == {KEQIN}
+    assert result.problem.endswith(f"中区划 {KAILU} 的坐标无效，已跳过，这些区划按中心点绘制。")
+    at = open_page(monkeypatch, url, page="pages/credit_risk.py")
+    assert not at.exception
+    deck = json.dumps(_deck(at), ensure_ascii=False)
+    assert "科尔沁区" in deck and "开鲁县" in deck  # both counties still on the map
+    assert f"区划 {KAILU} 的坐标无效" in shown_text(at)  # named in the data-quality notes
+
+
 @contextmanager
 def _server(url: str, boundaries: Path):
     """The real app on `url` in a child process; yields its base URL."""

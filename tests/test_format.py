@@ -55,3 +55,11 @@ def test_targets_are_judged_on_exact_fractions():
     assert meets_target(55, 100, 0.55)  # 0.55 as a float is just below 55/100
     assert not meets_target(899, 1000, 0.9) and meets_target(900, 1000, 0.9)
     assert Rate(0, 0).meets(0.9) is None
+
+
+def test_region_charts_judge_targets_like_the_cards():
+    from dashboard import charts_inspections
+
+    # 55/100 against a configured 55 % meets it exactly (a float product says 未达标)
+    assert charts_inspections._rate_with_target(55, 100, 0.55) == "55.0%"
+    assert charts_inspections._rate_with_target(54, 100, 0.55) == "54.0%（未达标）"

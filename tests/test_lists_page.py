@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 
 from tests.apptest_support import open_page, shown_text, sqlite_fixture
-from tests.fixture_base import KAILU, KAILU_TOWN, KEQIN, base_rows, enterprise
+from tests.fixture_base import KAILU, KAILU_TOWN, KEQIN, KEQIN_YONGQING, base_rows, enterprise
 from tests.test_lists_queries import ABNORMAL, OFFICE_OF, SERIOUS
 
 PAGE = "pages/lists.py"
@@ -123,3 +123,23 @@ def test_one_county_is_broken_down_by_office(monkeypatch, url):
     # inflow 永清 A5, 明仁 A2, 其他 A10; outflow 永清 A7, 明仁 A2, 其他 A10
     assert dict(zip(inflow["y"], inflow["x"])) == {"永清市场监管所": 1, "明仁市场监管所": 1, "其他": 1}
     assert dict(zip(outflow["y"], outflow["x"])) == {"永清市场监管所": 1, "明仁市场监管所": 1, "其他": 1}
+
+
+def test_missing_annual_reports_table_keeps_the_lists_and_their_notes(monkeypatch, tmp_path):
+    from tests.conftest import new_database
+
+    db = new_database("sqlite", tmp_path)
+    db.create_schema()
+    rows = base_rows()
+    rows["enterprises"] = [enterprise(1, KEQIN, KEQIN_YONGQING)]
+    # an orphan entry (enterprise 99 does not exist): the data-quality box must still say so
+    rows["abnormal_list_entries"] = [{
+        "id": 1, "enterprise_id": 99, "region_code": KEQIN, "listed_on": date(2026, 11, 17),
+        "listing_reason": "no_annual_report", "removed_on": None, "removal_reason": None,
+    }]
+    db.load(rows)
+    db.execute("DROP TABLE annual_reports")
+    at = open_page(monkeypatch, db.url, page="pages/lists.py")
+    assert not at.exception
+    assert "经营异常名录有 1 条记录的企业（enterprise_id）在市场主体表中不存在，未计入本页各项数字。" in shown_text(at)
+    assert any("annual_reports" in e.value for e in at.error)  # the annual-report section says what is missing
