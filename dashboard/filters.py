@@ -126,7 +126,7 @@ def region_phrase(f: Filters, names: dict[str, str]) -> str:
 def describe(f: Filters, names: dict[str, str]) -> str:
     """The sentence that stamps charts and exports: 2026年11月16日—22日（第47周），环比上周，全市."""
     period = fmt_range(f.period.start, f.period.end)
-    if f.preset in ("last_week", "week_to_date") or (f.notice and f.preset == "week_to_date"):
+    if f.preset in ("last_week", "week_to_date"):
         period += f"（第{f.period.start.isocalendar().week}周）"
     if not f.period.is_complete and f.period.has_data:
         period += f"（数据截至{f.period.as_of.month}月{f.period.as_of.day}日）"

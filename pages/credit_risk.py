@@ -188,7 +188,7 @@ def data_quality_notes() -> None:
         notes.append(f"{fmt_count(quality.unplaceable_enterprises)} 家在册市场主体的登记区划不在区划表中，未计入各项数字。")
     if quality.invalid_grade_assessments:
         notes.append(
-            f"{fmt_count(quality.invalid_grade_assessments)} 条分类结果的等级不是A–D，这些企业按未分类计。"
+            f"{fmt_count(quality.invalid_grade_assessments)} 条分类结果的等级不是A–D；某企业在截至日的最新一条若是这样的结果，该企业按未分类计。"
         )
     if quality.high_risk_without_location:
         notes.append(f"{fmt_count(quality.high_risk_without_location)} 家C/D类企业没有坐标，不在密度图层中。")

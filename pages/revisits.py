@@ -20,7 +20,7 @@ from queries.revisits import (
 ctx = start_page("执法事后回访")
 f = ctx.filters
 goal = targets()
-when = fmt_range(f.period.start, f.period.end)
+when = fmt_range(f.period.start, f.period.as_of)  # stale data: titles claim only the days covered
 county = ctx.names.get(f.counties[0]) if f.by_office else None
 RATE_CALIBER = "本期到期的应回访中截至数据截至日已回访（含提前）的比例"
 TIER3_CALIBER = "本期决定的简易、轻微免罚、首违不罚案件中有回访记录的比例"

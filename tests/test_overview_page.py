@@ -150,7 +150,7 @@ def test_headline_cards_with_their_comparison(monkeypatch, url):
     assert cards["抽查完成率"] == ("50.0%", "+16.7个百分点")
     # 1 / 2 in P; no deadline falls in Q ("—"), so no change
     assert cards[":red[**未达标**] 公示及时率（目标≥95.0%）"][0] == "50.0%"
-    assert cards[":red[**未达标**] 公示及时率（目标≥95.0%）"][1] in (None, "", "—")
+    assert cards[":red[**未达标**] 公示及时率（目标≥95.0%）"][1] == ""  # no delta shown
     # listed in P: entries 1, 2; in Q: entry 3. Removed in P: entry 4; in Q: none
     assert cards["经营异常名录列入"] == ("2", "+1（+100.0%）")
     assert cards["经营异常名录移出"] == ("1", "+1（—）")

@@ -39,7 +39,7 @@ def test_headline_cards(monkeypatch, url):
     assert cards["按期回访率"] == ("57.1%", "+7.1个百分点")
     assert cards["逾期未回访（次）"] == ("3", "+1（+50.0%）")
     assert cards[":green[达标] 三级案件抽访比例（目标≥30.0%）"][0] == "50.0%"
-    assert cards[":green[达标] 三级案件抽访比例（目标≥30.0%）"][1] in (None, "", "—")  # Q has no tier-3 case: no change
+    assert cards[":green[达标] 三级案件抽访比例（目标≥30.0%）"][1] == ""  # Q has no tier-3 case: no delta shown
     # 3/4 = 75 % vs 1/1 = 100 %: −25.0 points
     assert cards["整改到位率"] == ("75.0%", "-25.0个百分点")
 
