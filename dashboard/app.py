@@ -13,7 +13,7 @@ from dashboard.db import DataError
 from dashboard.doctor import check_schema
 from dashboard.filters import sidebar_filters, url_notices
 from dashboard.format import fmt_date
-from dashboard.periods import data_date_from_refreshed
+from queries.periods import data_date_from_refreshed
 from dashboard.ui import PageContext, page_header, require_data
 from queries.meta import region_tree, report_meta_values
 

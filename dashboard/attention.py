@@ -22,7 +22,7 @@ import pandas as pd
 from dashboard.charts_revisits import region_label
 from dashboard.format import fmt_count, fmt_pct, fmt_rate, round_half_away
 from dashboard.i18n import ALL_REGIONS
-from dashboard.periods import Filters
+from queries.periods import Filters
 from queries.common import OTHER, TOTAL
 
 PARTS_COLUMNS = ["region_code", "metric", "numerator", "denominator"]

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from dashboard import theme
 from dashboard.format import fmt_count, fmt_pct, fmt_rate
 from queries.common import meets_target
-from dashboard.periods import month_end
+from queries.periods import month_end
 
 INFLOW_COLOR = theme.SERIES[1]
 OUTFLOW_COLOR = theme.PRIMARY

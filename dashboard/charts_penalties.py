@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 from dashboard import theme
 from dashboard.format import to_wan
 from dashboard.i18n import CASE_CATEGORY, VIOLATION_TYPE, label, region_name
-from dashboard.periods import month_end
+from queries.periods import month_end
 from queries.common import OTHER
 from queries.penalties import AGGRAVATED, EXEMPT, REDUCED, WAIVED
 

@@ -12,13 +12,13 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
+
+from queries.periods import BEIJING
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 DEMO_DB_PATH = DATA_DIR / "demo.sqlite"
 DEMO_DB_URL = f"sqlite:///{DEMO_DB_PATH}"
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 DB_URL_ENV = "DASHBOARD_DB_URL"
 TODAY_ENV = "DASHBOARD_TODAY"

@@ -15,7 +15,7 @@ import streamlit as st
 
 from dashboard.format import fmt_range
 from dashboard.i18n import ALL_REGIONS
-from dashboard.periods import (
+from queries.periods import (
     COMPARISON_LABELS,
     COMPARISONS,
     DEFAULT_COMPARISON,
@@ -99,9 +99,6 @@ def comparison_phrase(f: Filters) -> str:
     """较上周 / 较上月 / 较去年同期 …: what the card's change is measured against."""
     if f.comparison_mode == "year_ago":
         return "较去年同期"
-    effective = f.preset
-    if f.notice and f.preset in ("week_to_date", "month_to_date", "quarter_to_date"):
-        effective = {"week_to_date": "last_week", "month_to_date": "last_month", "quarter_to_date": "last_quarter"}[f.preset]
     return {
         "last_week": "较上周",
         "week_to_date": "较上周同期",
@@ -110,7 +107,7 @@ def comparison_phrase(f: Filters) -> str:
         "last_quarter": "较上季度",
         "quarter_to_date": "较上季度同期",
         "year_to_date": "较去年同期",
-    }.get(effective, f"较前{f.period.days}天")
+    }.get(f.effective_preset or f.preset, f"较前{f.period.days}天")
 
 
 def region_phrase(f: Filters, names: dict[str, str]) -> str:

@@ -34,7 +34,7 @@ from dashboard.format import (
     to_wan,
 )
 from queries.common import meets_target
-from dashboard.periods import Filters
+from queries.periods import Filters
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
-from dashboard.periods import Filters, month_end, shift_months, shift_years
+from queries.periods import Filters, month_end, shift_months, shift_years
 from queries.common import TOTAL, count_if, orphan_count, region_key, scope_conditions
 from queries.schema import annual_reports, enterprises
 

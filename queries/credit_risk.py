@@ -21,7 +21,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from dashboard.periods import month_end, shift_months
+from queries.periods import month_end, shift_months
 from queries.common import Rate, count_if, days_between, orphan_count, region_key, scope_conditions
 from queries.schema import credit_risk_assessments as cra
 from queries.schema import enterprises as ent

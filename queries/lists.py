@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import Table, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
-from dashboard.periods import Filters, Period, month_end, shift_years, week_start
+from queries.periods import Filters, Period, month_end, shift_years, week_start
 from queries.common import between, count_if, days_between, orphan_count, region_key, scope_conditions
 from queries.schema import abnormal_list_entries, enterprises, serious_violation_entries
 

@@ -18,7 +18,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from dashboard.periods import Filters, Period, month_end, shift_months
+from queries.periods import Filters, Period, month_end, shift_months
 from queries.common import (
     between,
     bucket_index,

@@ -17,7 +17,7 @@ from sqlalchemy import Date, and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from dashboard.periods import Filters
+from queries.periods import Filters
 from queries.common import (
     TOTAL,
     Rate,

@@ -17,7 +17,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.periods import build_filters
+from queries.periods import build_filters
 from queries.annual_reports import (
     TOTAL,
     annual_report_by_region,

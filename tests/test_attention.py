@@ -7,7 +7,7 @@ import pandas as pd
 
 from dashboard import attention as att
 from dashboard.config import Targets
-from dashboard.periods import build_filters
+from queries.periods import build_filters
 from queries import annual_reports, inspections, revisits
 from queries.common import OTHER
 from tests.fixture_base import DATA_DATE, KAILU, KEQIN, KEQIN_MINGREN, KEQIN_YONGQING, REGIONS, TODAY

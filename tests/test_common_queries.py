@@ -8,7 +8,7 @@ from sqlalchemy import func, literal, select
 
 from queries.common import bucket_index, cents_to_yuan, count_if, days_between, region_key, scope_conditions, sum_cents
 from queries.schema import enforcement_cases, enterprises
-from dashboard.periods import build_filters
+from queries.periods import build_filters
 from tests.fixture_base import DATA_DATE, KAILU, KAILU_TOWN, KEQIN, KEQIN_MINGREN, KEQIN_YONGQING, TODAY, base_rows, enterprise
 
 

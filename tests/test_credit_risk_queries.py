@@ -32,7 +32,7 @@ from datetime import date
 import pytest
 from sqlalchemy import literal, select
 
-from dashboard.periods import build_filters
+from queries.periods import build_filters
 from queries import credit_risk as cr
 from tests.fixture_base import (
     DATA_DATE, KAILU, KAILU_TOWN, KEQIN, KEQIN_MINGREN, KEQIN_YONGQING, TODAY, base_rows, enterprise,

@@ -19,7 +19,7 @@ from datetime import date
 import pytest
 
 from dashboard.format import fmt_rate
-from dashboard.periods import build_filters
+from queries.periods import build_filters
 from queries import inspections as q
 from tests.fixture_base import (
     DATA_DATE,

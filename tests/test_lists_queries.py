@@ -26,7 +26,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.periods import build_filters
+from queries.periods import build_filters
 from queries.lists import (
     anniversary,
     credit_repair,

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard.periods import build_filters
+from queries.periods import build_filters
 from queries.common import OTHER
 from queries.penalties import (
     CATEGORIES,

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.periods import build_filters, data_date_from_refreshed, shift_years
+from queries.periods import build_filters, data_date_from_refreshed, shift_years
 
 MONDAY = date(2026, 11, 23)
 D = date

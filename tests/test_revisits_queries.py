@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.periods import build_filters
+from queries.periods import build_filters
 from queries.common import OTHER
 from queries.revisits import (
     CATEGORY_TIER,

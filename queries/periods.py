@@ -9,7 +9,10 @@ import calendar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from dashboard.config import BEIJING
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+"""Beijing time: the data date and "today" are Beijing dates whatever the server clock says."""
 
 PRESETS = (
     "last_week",
@@ -192,6 +195,9 @@ class Filters:
     counties: tuple[str, ...] = ()
     office: str | None = None
     notice: str | None = None
+    effective_preset: str = ""
+    """The preset the dates were resolved by: the chosen one, or 上周/上月/上季度/last year when
+    a 至今 preset had no complete day of data yet (see `notice`)."""
 
     @property
     def by_office(self) -> bool:
@@ -235,4 +241,5 @@ def build_filters(
         counties=tuple(counties),
         office=office,
         notice=notice,
+        effective_preset=effective,
     )
