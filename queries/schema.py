@@ -1,4 +1,4 @@
-"""The reporting-database contract (../shared/reporting-schema.md) as SQLAlchemy Core tables.
+"""The reporting-database contract (docs/reporting-schema.md) as SQLAlchemy Core tables.
 
 This metadata is the single source for the demo database, the test fixtures and the
 schema check (`doctor`). Ids come from the source systems, so no primary key autoincrements.
