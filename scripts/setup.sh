@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the dashboard and its tests need; safe to run again (skips what is there).
-#   scripts/setup.sh          Python packages only (enough to run the dashboard)
-#   scripts/setup.sh --test   also Chromium + CJK fonts (Debian) and the local PostgreSQL/MariaDB
+#   scripts/setup.sh          the dashboard's Python packages (requirements.txt)
+#   scripts/setup.sh --test   the tests' packages too (requirements-test.txt), Chromium + CJK fonts
+#                             (Debian) and the local PostgreSQL/MariaDB
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 
-if ! "$PYTHON" -m pip install --disable-pip-version-check -q -r requirements.txt; then
-  echo "pip install -r requirements.txt failed" >&2
+requirements=requirements.txt
+[ "${1:-}" = "--test" ] && requirements=requirements-test.txt
+if ! "$PYTHON" -m pip install --disable-pip-version-check -q -r "$requirements"; then
+  echo "pip install -r $requirements failed" >&2
   exit 1
 fi
 
@@ -16,7 +19,9 @@ fi
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+# grep reads all of fc-list's output (no -q): under pipefail an early exit is fc-list's SIGPIPE,
+# which would read as "fonts missing" and run apt-get on every call
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need_apt+=(fonts-noto-cjk)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     apt-get update -q
