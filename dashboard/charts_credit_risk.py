@@ -15,16 +15,23 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.format import fmt_count, fmt_date, fmt_pct, fmt_pp, fmt_rate, rate_change_pp
-from dashboard.i18n import ALL_REGIONS, GRADE_SHORT, OTHER_REGION
+from dashboard.i18n import ALL_REGIONS, ENTITY_TYPE, GRADE_SHORT, OTHER_REGION
 from dashboard.maps import ColorScale
 from queries.common import OTHER
-from queries.credit_risk import GRADES
+from queries.credit_risk import ENTITY_TYPES, GRADES
 
 MEASURES = {"high_risk_share": "高风险占比", "d_share": "D类占比", "d_count": "D类数量"}
 """Map measures, keyed by their theme.DIRECTION code."""
 
 COUNT_COLUMNS = ["a_count", "b_count", "c_count", "d_count", "rated_count", "unrated_count"]
 _GRADE_COUNT = {g: f"{g.lower()}_count" for g in GRADES}
+
+
+def scope_phrase(entity_types) -> str:
+    """The classification scope in the page's 口径: 分类对象：企业，不含个体工商户、农民专业合作社."""
+    included = [ENTITY_TYPE[t] for t in ENTITY_TYPES if t in entity_types]
+    excluded = [ENTITY_TYPE[t] for t in ENTITY_TYPES if t not in entity_types]
+    return f"分类对象：{'、'.join(included)}" + (f"，不含{'、'.join(excluded)}" if excluded else "")
 
 
 # --- one row per region ----------------------------------------------------------------------

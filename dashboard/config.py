@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from queries.credit_risk import DEFAULT_ENTITY_TYPES, ENTITY_TYPES
 from queries.periods import BEIJING
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -115,11 +116,37 @@ def targets() -> Targets:
     })
 
 
+def _entity_types() -> tuple[tuple[str, ...], str | None]:
+    """The credit-risk classification scope: (entity_type codes, None), or (the default, why not)."""
+    raw = setting("credit_risk_entity_types")
+    if raw is None:
+        return DEFAULT_ENTITY_TYPES, None
+    chosen = [part.strip() for part in raw.replace("，", ",").split(",") if part.strip()]
+    if chosen and all(part in ENTITY_TYPES for part in chosen):
+        return tuple(t for t in ENTITY_TYPES if t in chosen), None
+    return DEFAULT_ENTITY_TYPES, (
+        f"配置项 DASHBOARD_CREDIT_RISK_ENTITY_TYPES={raw!r} 无效（应为 {'、'.join(ENTITY_TYPES)} 中的一个或多个，"
+        f"以逗号分隔），已按默认值 {','.join(DEFAULT_ENTITY_TYPES)} 计。"
+    )
+
+
+def credit_risk_entity_types() -> tuple[str, ...]:
+    """The entity types the credit-risk classification covers (分类对象), in schema order.
+
+    DASHBOARD_CREDIT_RISK_ENTITY_TYPES, comma-separated codes of company, individual and
+    cooperative; default company (企业 only). Passed to every credit-risk query.
+    """
+    return _entity_types()[0]
+
+
 def setting_problems() -> list[str]:
-    """One sentence per numeric setting that is malformed or out of range (the default is used)."""
+    """One sentence per setting that is malformed or out of range (the default is used)."""
     checks = [(name, *bounds) for name, bounds in NUMERIC_SETTINGS.items()]
     checks += [(f"target_{name}", getattr(Targets(), name), 0.0, 1.0) for name in Targets.__dataclass_fields__]
-    return [problem for *args, in checks if (problem := _number(*args)[1])]
+    problems = [problem for *args, in checks if (problem := _number(*args)[1])]
+    if scope_problem := _entity_types()[1]:
+        problems.append(scope_problem)
+    return problems
 
 
 def boundaries_path() -> Path | None:

@@ -13,9 +13,12 @@ from dashboard.ui import count_card, download_buttons, footnote, quality_notes, 
 from dashboard.ui import table as show_table
 from queries import credit_risk as cr
 
-CALIBER = "每家在册企业取当日最新一次分类结果；占比 = 该等级企业数 / 已评级企业数（未分类不计入）"
-CHART_CALIBER = "每家在册企业取当日最新一次分类结果；<br>占比 = 该等级企业数 / 已评级企业数（未分类不计入）"
-MIGRATION_CALIBER = "两个日期均在册且均已评级的企业；<br>升级 = 向A类移动，降级 = 向D类移动"
+SCOPE = config.credit_risk_entity_types()
+"""The classification scope (分类对象), passed to every credit-risk query."""
+SCOPE_PHRASE = charts.scope_phrase(SCOPE)
+CALIBER = f"{SCOPE_PHRASE}；每家在册企业取当日最新一次分类结果；占比 = 该等级企业数 / 已评级企业数（未分类不计入）"
+CHART_CALIBER = f"{SCOPE_PHRASE}；每家在册企业取当日最新一次分类结果；<br>占比 = 该等级企业数 / 已评级企业数（未分类不计入）"
+MIGRATION_CALIBER = f"{SCOPE_PHRASE}；两个日期均在册且均已评级的企业；<br>升级 = 向A类移动，降级 = 向D类移动"
 
 ctx = start_page("企业信用风险分类")
 f = ctx.filters
@@ -24,7 +27,7 @@ notes: list[str] = []
 
 def distributions():
     """Grade counts per region at P's and Q's as-of dates (cached by `run`)."""
-    return run(cr.grade_distribution, f), run(cr.grade_distribution, f.compared())
+    return run(cr.grade_distribution, f, entity_types=SCOPE), run(cr.grade_distribution, f.compared(), entity_types=SCOPE)
 
 
 def headline_cards() -> None:
@@ -42,6 +45,7 @@ def headline_cards() -> None:
         count_card(_grade_label("D"), now.d_count, then.d_count, "d_count", ctx, help=_as_of_help())
     with cards[3]:
         count_card("未分类", now.unrated_count, then.unrated_count, "unrated_count", ctx, help=_as_of_help())
+    st.caption(f"口径：{SCOPE_PHRASE}；各项数字均按此范围计。")
 
 
 def grade_cards() -> None:
@@ -59,7 +63,7 @@ def grade_cards() -> None:
 
 
 def _as_of_help() -> str:
-    return f"等级为{fmt_date(f.period.as_of)}各企业的最新评级，对比{fmt_date(f.comparison.as_of)}。"
+    return f"{SCOPE_PHRASE}。等级为{fmt_date(f.period.as_of)}各企业的最新评级，对比{fmt_date(f.comparison.as_of)}。"
 
 
 def _grade_label(grade: str) -> str:
@@ -87,7 +91,7 @@ def county_map(figures) -> None:
     areas = charts.map_areas(figures, measure, county_name)
     scale = charts.map_scale(areas)
     boundaries = maps.read_boundaries(config.boundaries_path())
-    density = run(cr.high_risk_density, f) if show_density else None
+    density = run(cr.high_risk_density, f, entity_types=SCOPE) if show_density else None
     deck = maps.area_deck(areas, boundaries, scale, context_codes=_context_codes(), density=density)
     event = st.pydeck_chart(
         deck, on_select="rerun", selection_mode="single-object", height=maps.MAP_HEIGHT,
@@ -137,7 +141,7 @@ def _drill(code: str | None) -> None:
 
 def trend() -> None:
     """High-risk share at 12 month ends: the city and the counties shown (and the chosen office)."""
-    frame = run(cr.high_risk_trend, f)
+    frame = run(cr.high_risk_trend, f, entity_types=SCOPE)
     counties = list(ctx.regions.loc[ctx.regions["level"] == "county", "code"])
     shown = list(f.counties or counties) + ([f.office] if f.office else [])
     points = cr.trend_points(f)
@@ -154,7 +158,7 @@ def heat_grid(figures) -> None:
 
 def migration() -> None:
     """Grade at Q's as-of date → grade at P's, with the upgraded / downgraded totals."""
-    matrix = run(cr.migration_matrix, f)
+    matrix = run(cr.migration_matrix, f, entity_types=SCOPE)
     totals = cr.migration_totals(matrix)
     q_on, p_on = f.comparison.as_of, f.period.as_of
     title = f"信用等级迁移：升级{fmt_count(totals.upgraded)}家，降级{fmt_count(totals.downgraded)}家"
@@ -181,7 +185,7 @@ def table(figures) -> None:
 
 def data_quality_notes() -> None:
     """Rows the figures left out or counted as 未分类 (metrics.md, data-quality notes)."""
-    quality = run(cr.data_quality, f)
+    quality = run(cr.data_quality, f, entity_types=SCOPE)
     if quality.orphan_assessments:
         notes.append(f"{fmt_count(quality.orphan_assessments)} 条分类结果的企业不在市场主体表中，未计入。")
     if quality.unplaceable_enterprises:
@@ -189,6 +193,10 @@ def data_quality_notes() -> None:
     if quality.invalid_grade_assessments:
         notes.append(
             f"{fmt_count(quality.invalid_grade_assessments)} 条分类结果的等级不是A–D；某企业在截至日的最新一条若是这样的结果，该企业按未分类计。"
+        )
+    if quality.assessed_outside_scope:
+        notes.append(
+            f"{fmt_count(quality.assessed_outside_scope)} 户在册市场主体有分类结果，但不属于分类对象（{SCOPE_PHRASE}），未计入各项数字。"
         )
     if quality.high_risk_without_location:
         notes.append(f"{fmt_count(quality.high_risk_without_location)} 家C/D类企业没有坐标，不在密度图层中。")

@@ -6,7 +6,8 @@ import streamlit as st
 from dashboard import attention as att
 from dashboard.app import start_page
 from dashboard.cache import run
-from dashboard.config import targets
+from dashboard.charts_credit_risk import scope_phrase
+from dashboard.config import credit_risk_entity_types, targets
 from dashboard.format import fmt_date
 from dashboard.ui import count_card, money_card, rate_card, section
 from queries import credit_risk, inspections, lists, penalties, revisits
@@ -88,10 +89,14 @@ def topic_link(page: str) -> None:
 
 def credit_cards(ctx) -> None:
     topic_link("pages/credit_risk.py")
-    now, then = (credit_risk.grade_totals(d) for d in _now_and_then(ctx, credit_risk.grade_distribution))
+    scope = credit_risk_entity_types()
+    now, then = (
+        credit_risk.grade_totals(run(credit_risk.grade_distribution, f, entity_types=scope))
+        for f in (ctx.filters, ctx.filters.compared())
+    )
     rate_card("高风险企业占比（C+D类）", now.high_risk.numerator, now.high_risk.denominator,
               then.high_risk.numerator, then.high_risk.denominator, "high_risk_share", ctx,
-              help=f"（C类 + D类）/ 已评级企业，按{fmt_date(ctx.filters.period.as_of)}各企业的最新评级。")
+              help=f"{scope_phrase(scope)}；（C类 + D类）/ 已评级企业，按{fmt_date(ctx.filters.period.as_of)}各企业的最新评级。")
 
 
 def inspection_cards(ctx) -> None:

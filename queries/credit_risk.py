@@ -1,9 +1,15 @@
 """Credit-risk classification (metrics.md §1): grade distribution, trend, migration, density.
 
 The grade of an enterprise at date d is the grade of its latest assessment with
-assessed_on <= d (none = 未分类); the population at d is the enterprises registered on or
-before d and not deregistered on or before d. Both rules are SQL, written once below
-(`_GradeStamps`, `_in_population`), and every figure is evaluated at an as-of date.
+assessed_on <= d (none = 未分类); the population at d (分类对象) is the rows of `enterprises`
+whose entity_type is in the classification scope, registered on or before d and not
+deregistered on or before d. Both rules are SQL, written once below (`_GradeStamps`,
+`_in_population`), and every figure is evaluated at an as-of date.
+
+The scope is a setting (dashboard/config.py `credit_risk_entity_types`, default 企业 only:
+个体工商户 and 农民专业合作社 are not classified by default). Every query here takes it as the
+keyword argument `entity_types`, a tuple of entity_type codes bound as parameters, so the
+result cache keys on it and this package never reads the app's settings.
 Enterprises whose region_code is not a county of `regions` are left out of every figure
 (they cannot be placed) and counted by `data_quality`.
 """
@@ -27,6 +33,11 @@ from queries.schema import credit_risk_assessments as cra
 from queries.schema import enterprises as ent
 from queries.schema import regions
 
+ENTITY_TYPES = ("company", "individual", "cooperative")
+"""The entity_type codes of reporting-schema.md, in display order."""
+DEFAULT_ENTITY_TYPES = ("company",)
+"""The default classification scope: 企业 only."""
+
 GRADES = ("A", "B", "C", "D")
 HIGH_RISK_GRADES = ("C", "D")
 TREND_POINTS = 12
@@ -41,12 +52,24 @@ DISTRIBUTION_COLUMNS = ["region_code", "a_count", "b_count", "c_count", "d_count
 
 # --- the two rules ---------------------------------------------------------------------------
 
-def _in_population(on) -> ColumnElement:
-    """Enterprise registered on or before `on` and not deregistered on or before it."""
+def _in_scope(entity_types: Sequence[str]) -> ColumnElement:
+    """The enterprise's entity_type is in the classification scope."""
+    if not entity_types:
+        raise ValueError("the classification scope needs at least one entity type")
+    return ent.c.entity_type.in_(list(entity_types))
+
+
+def _alive(on) -> ColumnElement:
+    """Registered on or before `on` and not deregistered on or before it."""
     return and_(
         ent.c.registered_on <= on,
         or_(ent.c.deregistered_on.is_(None), ent.c.deregistered_on > on),
     )
+
+
+def _in_population(on, entity_types: Sequence[str]) -> ColumnElement:
+    """The population at `on` (分类对象): in the classification scope and alive at `on`."""
+    return and_(_in_scope(entity_types), _alive(on))
 
 
 def _assessed() -> ColumnElement:
@@ -135,7 +158,7 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
 
 # --- grade distribution ----------------------------------------------------------------------
 
-def grade_distribution(conn: Connection, f) -> pd.DataFrame:
+def grade_distribution(conn: Connection, f, *, entity_types: Sequence[str]) -> pd.DataFrame:
     """One row per region (county, or office / "other" when one county is chosen) at P's as-of date.
 
     region_code, a_count, b_count, c_count, d_count, rated_count, unrated_count. Shares are
@@ -154,7 +177,9 @@ def grade_distribution(conn: Connection, f) -> pd.DataFrame:
             (func.count() - rated).label("unrated_count"),
         )
         .select_from(stamps.joined_to(ent))
-        .where(_in_population(on), _placeable(), *scope_conditions(f, ent.c.region_code, ent.c.office_code))
+        .where(
+            _in_population(on, entity_types), _placeable(), *scope_conditions(f, ent.c.region_code, ent.c.office_code)
+        )
         .group_by(key)
         .order_by(key)
     )
@@ -204,7 +229,7 @@ def trend_points(f) -> list[date]:
     return [d for d in month_ends if d < f.period.as_of] + [f.period.as_of]
 
 
-def high_risk_trend(conn: Connection, f) -> pd.DataFrame:
+def high_risk_trend(conn: Connection, f, *, entity_types: Sequence[str]) -> pd.DataFrame:
     """One row per (trend point, county) over the whole city, plus the chosen office's own rows.
 
     point_on, region_code, high_risk_count, rated_count. The city line is the sum of the
@@ -212,21 +237,21 @@ def high_risk_trend(conn: Connection, f) -> pd.DataFrame:
     them all); with an office chosen, its rows carry the office's code.
     """
     points = trend_points(f)
-    frame = _high_risk_by_point(conn, points, [])
+    frame = _high_risk_by_point(conn, points, [], entity_types)
     if f.office:
         scope = scope_conditions(f, ent.c.region_code, ent.c.office_code)
-        office = _high_risk_by_point(conn, points, scope).assign(region_code=f.office)
+        office = _high_risk_by_point(conn, points, scope, entity_types).assign(region_code=f.office)
         frame = pd.concat([frame, office], ignore_index=True)
     return frame
 
 
-def _high_risk_by_point(conn: Connection, points: list[date], scope: list) -> pd.DataFrame:
+def _high_risk_by_point(conn: Connection, points: list[date], scope: list, entity_types: Sequence[str]) -> pd.DataFrame:
     """Per county, or, with a `scope`, one total (its region_code is filled in by the caller)."""
     stamps = _GradeStamps(points)
     counts = []
     for i, point in enumerate(points):
         rank = stamps.rank(i)
-        alive = _in_population(point)
+        alive = _alive(point)
         counts += [
             count_if(and_(alive, _is_high_risk(rank))).label(f"high_risk_{i}"),
             count_if(and_(alive, _is_rated(rank))).label(f"rated_{i}"),
@@ -235,7 +260,7 @@ def _high_risk_by_point(conn: Connection, points: list[date], scope: list) -> pd
     stmt = (
         select(*([] if scope else [region]), *counts)
         .select_from(stamps.joined_to(ent))
-        .where(ent.c.registered_on <= points[-1], _placeable(), _assessed(), *scope)
+        .where(_in_scope(entity_types), ent.c.registered_on <= points[-1], _placeable(), _assessed(), *scope)
     )
     if not scope:
         stmt = stmt.group_by(region)
@@ -250,7 +275,7 @@ def _high_risk_by_point(conn: Connection, points: list[date], scope: list) -> pd
 
 # --- migration -------------------------------------------------------------------------------
 
-def migration_matrix(conn: Connection, f) -> pd.DataFrame:
+def migration_matrix(conn: Connection, f, *, entity_types: Sequence[str]) -> pd.DataFrame:
     """One row per (grade at Q's as-of date, grade at P's as-of date) pair that occurs.
 
     from_grade, to_grade, enterprise_count, over enterprises in the filter's scope that are
@@ -263,8 +288,9 @@ def migration_matrix(conn: Connection, f) -> pd.DataFrame:
         select(then, now, func.count().label("enterprise_count"))
         .select_from(stamps.joined_to(ent))
         .where(
-            _in_population(q_on),
-            _in_population(p_on),
+            _in_scope(entity_types),
+            _alive(q_on),
+            _alive(p_on),
             _is_rated(then),
             _is_rated(now),
             _placeable(),
@@ -338,12 +364,12 @@ def _grid_cell_sqlite(element, compiler, **kw):
     return f"(CAST({scaled} AS INTEGER) - ({scaled} < CAST({scaled} AS INTEGER)))"
 
 
-def _high_risk_now(f):
+def _high_risk_now(f, entity_types: Sequence[str]):
     """FROM clause and WHERE conditions of the C/D enterprises in the filter's scope at P's as-of date."""
     on = f.period.as_of
     stamps = _GradeStamps([on])
     conditions = [
-        _in_population(on),
+        _in_population(on, entity_types),
         _placeable(),
         _is_high_risk(stamps.rank(0)),
         *scope_conditions(f, ent.c.region_code, ent.c.office_code),
@@ -351,13 +377,13 @@ def _high_risk_now(f):
     return stamps.joined_to(ent), conditions
 
 
-def high_risk_density(conn: Connection, f) -> pd.DataFrame:
+def high_risk_density(conn: Connection, f, *, entity_types: Sequence[str]) -> pd.DataFrame:
     """One row per 0.02° grid cell holding C/D enterprises at P's as-of date, in the filter's scope.
 
     lon, lat (the cell's centre), enterprise_count. Enterprises without coordinates are left
     out (counted by `data_quality`).
     """
-    source, conditions = _high_risk_now(f)
+    source, conditions = _high_risk_now(f, entity_types)
     lon_cell, lat_cell = grid_cell(ent.c.lon).label("lon_cell"), grid_cell(ent.c.lat).label("lat_cell")
     stmt = (
         select(lon_cell, lat_cell, func.count().label("enterprise_count"))
@@ -384,23 +410,38 @@ class CreditDataQuality:
     unplaceable_enterprises: int
     invalid_grade_assessments: int
     high_risk_without_location: int
+    assessed_outside_scope: int
+    """Live entities of the filter's regions outside the classification scope (个体工商户 …)
+    that nonetheless have an assessment by P's as-of date: counted nowhere, said so."""
 
 
-def data_quality(conn: Connection, f) -> CreditDataQuality:
-    """Orphan assessments, enterprises in the population at P's as-of date outside the region
-    tree, assessments with a grade other than A–D, and C/D enterprises in scope at P's as-of
-    date without coordinates."""
+def data_quality(conn: Connection, f, *, entity_types: Sequence[str]) -> CreditDataQuality:
+    """Orphan assessments, enterprises of the population at P's as-of date outside the region
+    tree, assessments of in-scope enterprises with a grade other than A–D, C/D enterprises in
+    scope at P's as-of date without coordinates, and assessed entities outside the scope."""
     on = f.period.as_of
-    unplaceable = select(func.count()).select_from(ent).where(_in_population(on), ~_placeable())
+    unplaceable = select(func.count()).select_from(ent).where(_in_population(on, entity_types), ~_placeable())
     # All assessments, not only those up to the as-of date: a plain scan beats the date index
     # when nearly every row qualifies, and a bad code is worth fixing whenever it is dated.
-    invalid = select(func.count()).select_from(cra).where(cra.c.grade.not_in(GRADES))
-    source, conditions = _high_risk_now(f)
+    in_scope_ids = select(ent.c.id).where(_in_scope(entity_types))
+    invalid = select(func.count()).select_from(cra).where(
+        cra.c.grade.not_in(GRADES), cra.c.enterprise_id.in_(in_scope_ids)
+    )
+    source, conditions = _high_risk_now(f, entity_types)
     no_location = or_(ent.c.lon.is_(None), ent.c.lat.is_(None))
     unlocated = select(func.count()).select_from(source).where(*conditions, no_location)
+    assessed_by_then = select(cra.c.enterprise_id).where(cra.c.assessed_on <= on)
+    outside = select(func.count()).select_from(ent).where(
+        ~_in_scope(entity_types),
+        _alive(on),
+        _placeable(),
+        ent.c.id.in_(assessed_by_then),
+        *scope_conditions(f, ent.c.region_code, ent.c.office_code),
+    )
     return CreditDataQuality(
         orphan_assessments=orphan_count(conn, cra.c.enterprise_id, ent.c.id),
         unplaceable_enterprises=int(conn.execute(unplaceable).scalar_one()),
         invalid_grade_assessments=int(conn.execute(invalid).scalar_one()),
         high_risk_without_location=int(conn.execute(unlocated).scalar_one()),
+        assessed_outside_scope=int(conn.execute(outside).scalar_one()),
     )

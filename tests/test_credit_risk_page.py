@@ -102,6 +102,28 @@ def test_headline_cards_table_and_charts(monkeypatch, url, squares):
     assert counts == [["2", "0", "1", "0"], ["1", "1", "0", "0"], ["0", "0", "2", "0"], ["0", "1", "0", "1"]]
 
 
+def test_scope_is_named_and_settable(monkeypatch, url, squares):
+    at = open_page(monkeypatch, url, PAGE)
+    text = shown_text(at)
+    assert "口径：分类对象：企业，不含个体工商户、农民专业合作社" in text
+    # Entities 16, 18 and 21 (individuals and a cooperative) have assessments but are outside the scope.
+    assert "3 户在册市场主体有分类结果，但不属于分类对象" in "\n".join(e.value for e in at.expander[0].markdown)
+
+    # Widened to 企业 and 个体工商户: 16 (D) joins the rated, 17 and 21 the unrated →
+    # rated 11, D 2, 未分类 4 (12, 17, 21, 7); high risk (3 + 2) / 11 = 45.5%.
+    monkeypatch.setenv("DASHBOARD_CREDIT_RISK_ENTITY_TYPES", "individual,company")
+    at = open_page(monkeypatch, url, PAGE)
+    cards = _metrics(at)
+    assert (cards["已评级企业"][0], cards["D类 高风险企业"][0], cards["未分类"][0]) == ("11", "2", "4")
+    assert cards["高风险占比（C+D类）"][0] == "45.5%"
+    assert "分类对象：企业、个体工商户，不含农民专业合作社" in shown_text(at)
+
+    monkeypatch.setenv("DASHBOARD_CREDIT_RISK_ENTITY_TYPES", "companies")
+    at = open_page(monkeypatch, url, PAGE)
+    assert _metrics(at)["已评级企业"][0] == "10"
+    assert any("DASHBOARD_CREDIT_RISK_ENTITY_TYPES='companies' 无效" in w.value for w in at.warning)
+
+
 def test_map_polygons_coloured_by_high_risk_share(monkeypatch, url, squares):
     at = open_page(monkeypatch, url, PAGE)
     layers = _deck(at)

@@ -25,6 +25,18 @@ Grade of each enterprise (— = in the population but unrated, × = outside the 
 | 14 | 开鲁县, dereg 2025-12-01 | 2025-01-01 D                            | ×         | ×         |
 | 15 | 开鲁县 开鲁镇          | 2025-12-31 C, 2026-11-15 A                | A         | A         |
 | —  | enterprise 999 (orphan assessment) | 2026-01-01 D                | dropped   | dropped   |
+
+Entities outside the default classification scope (企业 only), which count nowhere in credit
+risk unless the scope includes their type (grade with the scope widened to all three types):
+| id | type / county/office        | assessments                         | at Q 11-15 | at P 11-22 |
+|----|-----------------------------|-------------------------------------|-----------|-----------|
+| 16 | individual 科尔沁区 永清     | 2026-01-01 D (located like 1)       | D         | D         |
+| 17 | individual 开鲁县 开鲁镇     | none                                | —         | —         |
+| 18 | cooperative 科尔沁区 明仁    | 2025-06-01 C, 2026-11-18 A          | C         | A         |
+| 19 | cooperative 开鲁县          | none                                | —         | —         |
+| 20 | individual region 150599    | 2026-01-01 D                        | dropped   | dropped   |
+| 21 | individual 科尔沁区 no office | 2026-02-01 "X" (no grade)          | —         | —         |
+With the default scope every figure below is what it was before these six rows existed.
 """
 
 from datetime import date
@@ -64,6 +76,12 @@ def fixture_rows() -> dict[str, list[dict]]:
         enterprise(13, UNKNOWN_REGION, None),
         enterprise(14, KAILU, KAILU_TOWN, deregistered_on=date(2025, 12, 1)),
         enterprise(15, KAILU, KAILU_TOWN),
+        enterprise(16, KEQIN, KEQIN_YONGQING, entity_type="individual", lon=122.252, lat=43.632),
+        enterprise(17, KAILU, KAILU_TOWN, entity_type="individual"),
+        enterprise(18, KEQIN, KEQIN_MINGREN, entity_type="cooperative", lon=122.253, lat=43.633),
+        enterprise(19, KAILU, None, entity_type="cooperative"),
+        enterprise(20, UNKNOWN_REGION, None, entity_type="individual"),
+        enterprise(21, KEQIN, None, entity_type="individual"),
     ]
     rows["credit_risk_assessments"] = [
         _assess(1, date(2025, 6, 1), "A"), _assess(1, date(2026, 11, 20), "C"),
@@ -81,9 +99,16 @@ def fixture_rows() -> dict[str, list[dict]]:
         _assess(14, date(2025, 1, 1), "D"),
         _assess(15, date(2025, 12, 31), "C"), _assess(15, date(2026, 11, 15), "A"),
         _assess(999, date(2026, 1, 1), "D"),
+        _assess(16, date(2026, 1, 1), "D"),
+        _assess(18, date(2025, 6, 1), "C"), _assess(18, date(2026, 11, 18), "A"),
+        _assess(20, date(2026, 1, 1), "D"),
+        _assess(21, date(2026, 2, 1), "X"),
     ]
     return rows
 
+
+COMPANIES = cr.DEFAULT_ENTITY_TYPES
+EVERY_TYPE = ("company", "individual", "cooperative")
 
 ALL = build_filters("last_week", TODAY, DATA_DATE)
 ONE_COUNTY = build_filters("last_week", TODAY, DATA_DATE, counties=(KEQIN,))
@@ -108,15 +133,15 @@ def test_distribution_at_period_end_by_county(conn):
     # 科尔沁区 at 11-22: A = 5, 9; B = 2, 4; C = 1, 3; D = 6; rated 7; 未分类 = 7 (8 deregistered on 11-18).
     # 开鲁县: A = 11, 15; C = 10; 未分类 = 12 (its latest assessment, "X", is no grade); 14 deregistered.
     # Enterprise 4's D of 11-23 is after the as-of date; enterprise 13 (region not in the tree) is dropped.
-    assert _by_region(cr.grade_distribution(conn, ALL)) == {
+    assert _by_region(cr.grade_distribution(conn, ALL, entity_types=COMPANIES)) == {
         KEQIN: (2, 2, 2, 1, 7, 1),
         KAILU: (2, 0, 1, 0, 3, 1),
     }
 
 
 def test_headline_totals_and_comparison(conn):
-    now = cr.grade_totals(cr.grade_distribution(conn, ALL))
-    then = cr.grade_totals(cr.grade_distribution(conn, ALL.compared()))
+    now = cr.grade_totals(cr.grade_distribution(conn, ALL, entity_types=COMPANIES))
+    then = cr.grade_totals(cr.grade_distribution(conn, ALL.compared(), entity_types=COMPANIES))
     # At P: A 4, B 2, C 3, D 1 → rated 10, 未分类 2; high risk (3 + 1) / 10.
     assert (now.a_count, now.b_count, now.c_count, now.d_count) == (4, 2, 3, 1)
     assert (now.rated_count, now.unrated_count) == (10, 2)
@@ -130,12 +155,12 @@ def test_headline_totals_and_comparison(conn):
 
 def test_one_county_groups_by_office_and_adds_up(conn):
     # 永清: 1 C, 2 B, 9 A, 7 —; 明仁: 3 C, 4 B; 其他: 5 A (no office), 6 D (an office of 开鲁县).
-    assert _by_region(cr.grade_distribution(conn, ONE_COUNTY)) == {
+    assert _by_region(cr.grade_distribution(conn, ONE_COUNTY, entity_types=COMPANIES)) == {
         KEQIN_YONGQING: (1, 1, 1, 0, 3, 1),
         KEQIN_MINGREN: (0, 1, 1, 0, 2, 0),
         "other": (1, 0, 0, 1, 2, 0),
     }
-    assert _by_region(cr.grade_distribution(conn, ONE_OFFICE)) == {KEQIN_YONGQING: (1, 1, 1, 0, 3, 1)}
+    assert _by_region(cr.grade_distribution(conn, ONE_OFFICE, entity_types=COMPANIES)) == {KEQIN_YONGQING: (1, 1, 1, 0, 3, 1)}
 
 
 def test_trend_points():
@@ -153,7 +178,7 @@ def test_trend_points():
 
 
 def test_high_risk_trend(conn):
-    frame = cr.high_risk_trend(conn, ONE_OFFICE)
+    frame = cr.high_risk_trend(conn, ONE_OFFICE, entity_types=COMPANIES)
     series = {
         (row.point_on, row.region_code): (row.high_risk_count, row.rated_count) for row in frame.itertuples()
     }
@@ -179,13 +204,13 @@ def test_high_risk_trend(conn):
 
 
 def test_trend_last_point_equals_headline(conn):
-    frame = cr.high_risk_trend(conn, ALL)
+    frame = cr.high_risk_trend(conn, ALL, entity_types=COMPANIES)
     last = frame[frame["point_on"] == DATA_DATE]
     assert (int(last["high_risk_count"].sum()), int(last["rated_count"].sum())) == (4, 10)
 
 
 def test_migration_matrix(conn):
-    matrix = cr.migration_matrix(conn, ALL)
+    matrix = cr.migration_matrix(conn, ALL, entity_types=COMPANIES)
     cells = {(row.from_grade, row.to_grade): row.enterprise_count for row in matrix.itertuples()}
     # Rated at both 11-15 and 11-22: 1 A→C, 2 D→B, 3 C→C, 4 B→B, 5 A→A, 6 D→D, 10 C→C, 11 B→A,
     # 15 A→A (its A dated 11-15 counts at Q). Left out: 7 and 12 (unrated), 8 (deregistered 11-18),
@@ -199,12 +224,12 @@ def test_migration_matrix(conn):
 
 
 def test_migration_respects_office_scope(conn):
-    cells = {(r.from_grade, r.to_grade): r.enterprise_count for r in cr.migration_matrix(conn, ONE_OFFICE).itertuples()}
+    cells = {(r.from_grade, r.to_grade): r.enterprise_count for r in cr.migration_matrix(conn, ONE_OFFICE, entity_types=COMPANIES).itertuples()}
     assert cells == {("A", "C"): 1, ("D", "B"): 1}  # 永清: enterprises 1 and 2
 
 
 def test_high_risk_density(conn):
-    frame = cr.high_risk_density(conn, ALL)
+    frame = cr.high_risk_density(conn, ALL, entity_types=COMPANIES)
     cells = {(round(row.lon, 2), round(row.lat, 2)): row.enterprise_count for row in frame.itertuples()}
     # C/D at 11-22 with coordinates: 1 and 3 share the cell floor(122.25x·50) = 6112, floor(43.63x·50) = 2181
     # (centre 6112.5 / 50 = 122.25, 2181.5 / 50 = 43.63); 10 is in cell (6065, 2179) → (121.31, 43.59).
@@ -220,10 +245,60 @@ def test_grid_cell_floors_on_every_dialect(conn):
 
 
 def test_data_quality(conn):
-    quality = cr.data_quality(conn, ALL)
-    # Orphan: the assessment of enterprise 999. Unplaceable: enterprise 13. No grade: 12's "X".
-    # C/D without coordinates in scope: enterprise 6.
+    quality = cr.data_quality(conn, ALL, entity_types=COMPANIES)
+    # Orphan: the assessment of enterprise 999. Unplaceable: enterprise 13 (20 is an individual,
+    # outside the scope). No grade: 12's "X" (21's "X" is an individual's). C/D without
+    # coordinates in scope: enterprise 6. Assessed outside the scope: 16, 18, 21 (20 cannot be
+    # placed; 17 and 19 have no assessment).
     assert quality == cr.CreditDataQuality(
-        orphan_assessments=1, unplaceable_enterprises=1, invalid_grade_assessments=1, high_risk_without_location=1
+        orphan_assessments=1, unplaceable_enterprises=1, invalid_grade_assessments=1, high_risk_without_location=1,
+        assessed_outside_scope=3,
     )
-    assert cr.data_quality(conn, ONE_OFFICE).high_risk_without_location == 0
+    office = cr.data_quality(conn, ONE_OFFICE, entity_types=COMPANIES)
+    assert (office.high_risk_without_location, office.assessed_outside_scope) == (0, 1)  # 永清: 16
+
+
+# --- the classification scope ----------------------------------------------------------------
+# Widening the scope to all three entity types brings entities 16–21 in: proof that the
+# default's figures above leave them out because of the scope and nothing else.
+
+def test_scope_widened_distribution(conn):
+    # 科尔沁区 at 11-22: A 5, 9, 18; B 2, 4; C 1, 3; D 6, 16 → rated 9; 未分类 7, 21 ("X").
+    # 开鲁县: A 11, 15; C 10; 未分类 12, 17, 19. Enterprise 20 cannot be placed.
+    assert _by_region(cr.grade_distribution(conn, ALL, entity_types=EVERY_TYPE)) == {
+        KEQIN: (3, 2, 2, 2, 9, 2),
+        KAILU: (2, 0, 1, 0, 3, 3),
+    }
+    # At Q (11-15): the default's A 3, B 2, C 3, D 2, 未分类 2 plus 16 D, 18 C, 17, 19, 21 unrated.
+    then = cr.grade_totals(cr.grade_distribution(conn, ALL.compared(), entity_types=EVERY_TYPE))
+    assert (then.a_count, then.b_count, then.c_count, then.d_count, then.unrated_count) == (3, 2, 4, 3, 5)
+    # Only individuals: 科尔沁区 16 D, 21 未分类; 开鲁县 17 未分类.
+    assert _by_region(cr.grade_distribution(conn, ALL, entity_types=("individual",))) == {
+        KEQIN: (0, 0, 0, 1, 1, 1),
+        KAILU: (0, 0, 0, 0, 0, 1),
+    }
+
+
+def test_scope_widened_trend_migration_density(conn):
+    frame = cr.high_risk_trend(conn, ALL, entity_types=EVERY_TYPE)
+    keqin = {row.point_on: (row.high_risk_count, row.rated_count) for row in frame.itertuples() if row.region_code == KEQIN}
+    # 12-31: the default's 3 of 5 plus 18 C (16 is assessed only on 01-01) → 4 of 6;
+    # 01-31: 3 of 6 plus 16 D and 18 C → 5 of 8; 11-22: 3 of 7 plus 16 D and 18 A → 4 of 9.
+    assert keqin[date(2025, 12, 31)] == (4, 6)
+    assert keqin[date(2026, 1, 31)] == (5, 8)
+    assert keqin[date(2026, 11, 22)] == (4, 9)
+    totals = cr.migration_totals(cr.migration_matrix(conn, ALL, entity_types=EVERY_TYPE))
+    # The default's 2 up, 1 down, 6 unchanged plus 16 D→D and 18 C→A (its A of 11-18 is after Q).
+    assert (totals.upgraded, totals.downgraded, totals.unchanged) == (3, 1, 7)
+    density = cr.high_risk_density(conn, ALL, entity_types=EVERY_TYPE)
+    cells = {(round(row.lon, 2), round(row.lat, 2)): row.enterprise_count for row in density.itertuples()}
+    # 16 (D) lies in enterprise 1's cell: floor(122.252 × 50) = 6112, floor(43.632 × 50) = 2181.
+    assert cells == {(122.25, 43.63): 3, (121.31, 43.59): 1}
+    quality = cr.data_quality(conn, ALL, entity_types=EVERY_TYPE)
+    # Unplaceable 13 and 20; no grade: 12's and 21's "X"; nothing is outside the scope.
+    assert (quality.unplaceable_enterprises, quality.invalid_grade_assessments, quality.assessed_outside_scope) == (2, 2, 0)
+
+
+def test_scope_must_name_a_type(conn):
+    with pytest.raises(ValueError):
+        cr.grade_distribution(conn, ALL, entity_types=())
