@@ -41,29 +41,51 @@ def season(f: Filters, previous: bool = False) -> Season:
     return Season(report_year=as_of.year - 1, as_of=as_of)
 
 
-def _required_rows(f: Filters, current: Season):
-    """Required enterprises with their report for the year, if filed by the as-of date (a subquery).
+def _required_where(f: Filters, current: Season) -> list:
+    """The register conditions of a required enterprise (metrics.md section 6) in the filter's regions."""
+    return [
+        enterprises.c.registered_on <= date(current.report_year, 12, 31),
+        or_(enterprises.c.deregistered_on.is_(None), enterprises.c.deregistered_on > current.as_of),
+        *scope_conditions(f, enterprises.c.region_code, enterprises.c.office_code),
+    ]
 
-    Columns: region_code, report_of (NULL when not filed), submitted_on.
+
+def _required_counts(f: Filters, current: Season):
+    """Required enterprises per region: a scan of the register alone (no report probed).
+
+    Columns: region_code, required_count.
     """
-    filed = and_(
-        annual_reports.c.enterprise_id == enterprises.c.id,
-        annual_reports.c.report_year == current.report_year,
-        annual_reports.c.submitted_on <= current.as_of,
+    region = region_key(f, enterprises.c.region_code, enterprises.c.office_code)
+    return (
+        select(region.label("region_code"), func.count().label("required_count"))
+        .where(*_required_where(f, current))
+        .group_by(region)
     )
+
+
+def _filed_counts(f: Filters, current: Season, ends: list[date]):
+    """The season's reports filed by the as-of date, joined to their required enterprise, per region.
+
+    Driven from the reports of the one report year (the primary key makes one report per
+    enterprise and year), so no enterprise is probed for a report it does not have.
+    Columns: region_code, submitted_count, late_count, filed_0..filed_n (filed by each month end).
+    """
+    region = region_key(f, enterprises.c.region_code, enterprises.c.office_code)
+    submitted = annual_reports.c.submitted_on
     return (
         select(
-            region_key(f, enterprises.c.region_code, enterprises.c.office_code).label("region_code"),
-            annual_reports.c.enterprise_id.label("report_of"),
-            annual_reports.c.submitted_on,
+            region.label("region_code"),
+            func.count().label("submitted_count"),
+            count_if(submitted > current.deadline).label("late_count"),
+            *[count_if(submitted <= end).label(f"filed_{i}") for i, end in enumerate(ends)],
         )
-        .select_from(enterprises.outerjoin(annual_reports, filed))
+        .select_from(annual_reports.join(enterprises, enterprises.c.id == annual_reports.c.enterprise_id))
         .where(
-            enterprises.c.registered_on <= date(current.report_year, 12, 31),
-            or_(enterprises.c.deregistered_on.is_(None), enterprises.c.deregistered_on > current.as_of),
-            *scope_conditions(f, enterprises.c.region_code, enterprises.c.office_code),
+            annual_reports.c.report_year == current.report_year,
+            submitted <= current.as_of,
+            *_required_where(f, current),
         )
-        .subquery()
+        .group_by(region)
     )
 
 
@@ -80,24 +102,24 @@ COUNTS = ["required_count", "submitted_count", "late_count"]
 
 
 def annual_report_season(conn: Connection, f: Filters, previous: bool = False) -> SeasonFigures:
-    """The season's rate by region and its month-by-month progress, in ONE grouped query.
+    """The season's rate by region and its month-by-month progress, from two grouped queries.
 
-    The required enterprises are a scan of the whole register (millions of rows in a province),
-    so the page asks for both views at once rather than scanning twice per season.
+    The required enterprises are counted from the register alone and the filed ones from the
+    season's reports joined to the register (a province has millions of both), so the page asks
+    for both views at once rather than scanning twice per season.
     """
     current = season(f, previous)
-    rows = _required_rows(f, current)
     ends = season_month_ends(current)
-    stmt = select(
-        rows.c.region_code,
-        func.count().label("required_count"),
-        func.count(rows.c.report_of).label("submitted_count"),
-        count_if(rows.c.submitted_on > current.deadline).label("late_count"),
-        *[count_if(rows.c.submitted_on <= end).label(f"filed_{i}") for i, end in enumerate(ends)],
-    ).group_by(rows.c.region_code)
     filed = [f"filed_{i}" for i in range(len(ends))]
-    frame = pd.DataFrame(conn.execute(stmt).all(), columns=["region_code", *COUNTS, *filed])
-    frame[COUNTS + filed] = frame[COUNTS + filed].astype(int)
+    required = pd.DataFrame(conn.execute(_required_counts(f, current)).all(), columns=["region_code", "required_count"])
+    reports = pd.DataFrame(
+        conn.execute(_filed_counts(f, current, ends)).all(),
+        columns=["region_code", "submitted_count", "late_count", *filed],
+    )
+    # Every filed report belongs to a required enterprise (same register conditions), so a
+    # region with reports always has a register row: the left merge loses nothing.
+    frame = required.merge(reports, on="region_code", how="left")
+    frame[COUNTS + filed] = frame[COUNTS + filed].fillna(0).astype(int)
     by_region = frame[["region_code", *COUNTS]].sort_values("region_code", kind="stable", ignore_index=True)
     by_region.insert(1, "report_year", current.report_year)
     progress = pd.DataFrame(
