@@ -58,10 +58,24 @@ OBJECTS = (
 
 @dataclass(frozen=True)
 class _Figure:
-    """WHERE conditions and labelled measures over OBJECTS."""
+    """WHERE conditions and labelled counts over OBJECTS: each count is the number of rows
+    meeting `where` and its condition (None: every such row)."""
 
     where: tuple
-    measures: dict[str, ColumnElement]
+    counts: dict[str, ColumnElement | None]
+
+    @property
+    def measures(self) -> dict[str, ColumnElement]:
+        """The counts as aggregate expressions over rows already restricted to `where`."""
+        return {name: func.count() if cond is None else count_if(cond) for name, cond in self.counts.items()}
+
+    def measures_within(self) -> dict[str, ColumnElement]:
+        """The counts as aggregates over any rows: `where` is folded into each one, so several
+        figures can be counted in one pass over OBJECTS."""
+        return {
+            name: count_if(and_(*self.where, *(() if cond is None else (cond,))))
+            for name, cond in self.counts.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -126,12 +140,23 @@ def publication_window(conn: Connection, period) -> PublicationWindow:
 
 
 def _deadline_case(window: PublicationWindow) -> ColumnElement:
-    """Each judged row's deadline as CASE over inspected_on (one branch per run of equal deadlines)."""
+    """Each judged row's deadline as a CASE over inspected_on, for rows inspected from
+    window.first to window.last.
+
+    The calendar is walked once per day of the window (in Python); the days form runs of equal
+    deadlines, and the CASE is a balanced tree over those runs, so a row meets about log2(runs)
+    comparisons (8 for a year's window) instead of one per run.
+    """
     days = [window.first + timedelta(days=n) for n in range((window.last - window.first).days + 1)]
-    whens = []
-    for deadline, run in groupby(days, key=window.deadline):
-        whens.append((_i.inspected_on <= list(run)[-1], literal(deadline, Date)))
-    return case(*whens)
+    runs = [(list(run)[-1], deadline) for deadline, run in groupby(days, key=window.deadline)]
+
+    def tree(lo: int, hi: int) -> ColumnElement:
+        if lo == hi:
+            return literal(runs[lo][1], Date)
+        mid = (lo + hi) // 2
+        return case((_i.inspected_on <= runs[mid][0], tree(lo, mid)), else_=tree(mid + 1, hi))
+
+    return tree(0, len(runs) - 1)
 
 
 def _active(period) -> _Figure:
@@ -139,9 +164,9 @@ def _active(period) -> _Figure:
     return _Figure(
         (_t.starts_on <= period.as_of, _t.due_on >= period.start),
         {
-            "drawn_count": func.count(),
-            "completed_count": count_if(_i.inspected_on <= period.as_of),
-            "differentiated_count": count_if(_t.is_differentiated == true()),
+            "drawn_count": None,
+            "completed_count": _i.inspected_on <= period.as_of,
+            "differentiated_count": _t.is_differentiated == true(),
         },
     )
 
@@ -151,9 +176,9 @@ def _due(period) -> _Figure:
     return _Figure(
         (between(_t.due_on, period.start, period.as_of),),
         {
-            "due_object_count": func.count(),
-            "due_done_count": count_if(_i.inspected_on <= period.as_of),
-            "due_on_time_count": count_if(_i.inspected_on <= _t.due_on),
+            "due_object_count": None,
+            "due_done_count": _i.inspected_on <= period.as_of,
+            "due_on_time_count": _i.inspected_on <= _t.due_on,
         },
     )
 
@@ -163,9 +188,9 @@ def _inspected(period) -> _Figure:
     return _Figure(
         (between(_i.inspected_on, period.start, period.as_of),),
         {
-            "inspected_count": func.count(),
-            "problem_count": count_if(and_(_i.result.is_not(None), _i.result.not_in(NOT_PROBLEM))),
-            "missing_result_count": count_if(_i.result.is_(None)),
+            "inspected_count": None,
+            "problem_count": and_(_i.result.is_not(None), _i.result.not_in(NOT_PROBLEM)),
+            "missing_result_count": _i.result.is_(None),
         },
     )
 
@@ -179,9 +204,9 @@ def _publication(window: PublicationWindow) -> _Figure:
     return _Figure(
         where,
         {
-            "publication_due_count": func.count(),
-            "published_on_time_count": count_if(on_time),
-            "published_before_inspection_count": count_if(_i.published_on < _i.inspected_on),
+            "publication_due_count": None,
+            "published_on_time_count": on_time,
+            "published_before_inspection_count": _i.published_on < _i.inspected_on,
         },
     )
 
@@ -194,22 +219,37 @@ def _pending(window: PublicationWindow) -> _Figure:
     """待公示: inspected by the as-of date, unpublished then, deadline not yet passed."""
     return _Figure(
         (_i.inspected_on > window.last, _i.inspected_on <= window.as_of, _unpublished_at(window.as_of)),
-        {"pending_publication_count": func.count()},
+        {"pending_publication_count": None},
     )
 
 
 def _run(conn: Connection, f, figure: _Figure, keys: dict[str, ColumnElement]) -> pd.DataFrame:
     """`figure` over the filter's regions, grouped by `keys`; measures as int columns."""
+    return _grouped(conn, f, figure.measures, figure.where, keys)
+
+
+def _run_together(conn: Connection, f, figures: tuple[_Figure, ...], keys: dict[str, ColumnElement]) -> pd.DataFrame:
+    """Several figures over the filter's regions in ONE pass over OBJECTS, grouped by `keys`.
+
+    The pass reads the rows any figure needs (the OR of their WHERE conditions) and each count
+    keeps its own figure's conditions, so every count equals the figure run on its own; a key
+    value that only some figures have gets zeros for the others.
+    """
+    measures = {name: expr for figure in figures for name, expr in figure.measures_within().items()}
+    return _grouped(conn, f, measures, (or_(*(and_(*figure.where) for figure in figures)),), keys)
+
+
+def _grouped(conn: Connection, f, measures: dict, where: tuple, keys: dict[str, ColumnElement]) -> pd.DataFrame:
     labelled = [expr.label(name) for name, expr in keys.items()]
     stmt = (
-        select(*labelled, *(expr.label(name) for name, expr in figure.measures.items()))
+        select(*labelled, *(expr.label(name) for name, expr in measures.items()))
         .select_from(OBJECTS)
-        .where(*scope_conditions(f, _t.region_code, enterprises.c.office_code), *figure.where)
+        .where(*scope_conditions(f, _t.region_code, enterprises.c.office_code), *where)
     )
     if keys:
         stmt = stmt.group_by(*keys.values())
-    frame = pd.DataFrame(conn.execute(stmt).all(), columns=[*keys, *figure.measures])
-    return frame.astype({name: "int64" for name in figure.measures})
+    frame = pd.DataFrame(conn.execute(stmt).all(), columns=[*keys, *measures])
+    return frame.astype({name: "int64" for name in measures})
 
 
 def _region(f) -> dict[str, ColumnElement]:
@@ -237,9 +277,8 @@ def headline(conn: Connection, f) -> InspectionHeadline:
     """The period's headline figures over the filter's regions (one value each)."""
     period = f.period
     window = publication_window(conn, period)
-    values: dict = {}
-    for figure in (_active(period), _due(period), _inspected(period), _publication(window), _pending(window)):
-        values.update({name: int(value) for name, value in _run(conn, f, figure, {}).iloc[0].items()})
+    figures = (_active(period), _due(period), _inspected(period), _publication(window), _pending(window))
+    values = {name: int(value) for name, value in _run_together(conn, f, figures, {}).iloc[0].items()}
     deadline_years = range(period.start.year, window.deadline(period.as_of).year + 1)
     return InspectionHeadline(
         **values,
@@ -268,24 +307,18 @@ def region_figures(conn: Connection, f) -> pd.DataFrame:
     task active in P, the share of the task's period (starts_on..due_on) elapsed at the as-of date.
     """
     period = f.period
+    # One pass grouped by region and task period (a task's dates are the same for all its
+    # objects, so the due and publication counts just add up over them per region).
     dated = {**_region(f), "starts_on": _t.starts_on, "due_on": _t.due_on}
-    active = _run(conn, f, _active(period), dated)
-    active["elapsed_weight"] = active["drawn_count"] * _time_progress(active, period.as_of)
-    active = active.drop(columns=["starts_on", "due_on"]).groupby("region_code", as_index=False).sum()
-    parts = [
-        active,
-        _run(conn, f, _due(period), _region(f)),
-        _run(conn, f, _publication(publication_window(conn, period)), _region(f)).drop(
-            columns="published_before_inspection_count"
-        ),
-    ]
-    merged = parts[0]
-    for part in parts[1:]:
-        merged = merged.merge(part, on="region_code", how="outer")
-    counts = [c for c in merged.columns if c.endswith("_count")]
-    merged[counts] = merged[counts].fillna(0).astype("int64")
-    merged["elapsed_weight"] = merged["elapsed_weight"].fillna(0.0)
-    return merged.sort_values("region_code", ignore_index=True)
+    figures = (_active(period), _due(period), _publication(publication_window(conn, period)))
+    frame = _run_together(conn, f, figures, dated).drop(columns="published_before_inspection_count")
+    frame["elapsed_weight"] = frame["drawn_count"] * _time_progress(frame, period.as_of)
+    frame = frame.drop(columns=["starts_on", "due_on"]).groupby("region_code", as_index=False, dropna=False).sum()
+    frame = frame[frame.drop(columns=["region_code", "elapsed_weight"]).sum(axis=1) > 0]
+    columns = ["region_code", "drawn_count", "completed_count", "differentiated_count", "elapsed_weight",
+               "due_object_count", "due_done_count", "due_on_time_count", "publication_due_count",
+               "published_on_time_count"]
+    return frame[columns].sort_values("region_code", ignore_index=True)
 
 
 def targets_by_region(conn: Connection, f) -> pd.DataFrame:
@@ -323,7 +356,7 @@ def results_by_region(conn: Connection, f) -> pd.DataFrame:
     region_code, result, inspected_count; rows inspected in P.
     """
     figure = _inspected(f.period)
-    only_count = _Figure(figure.where, {"inspected_count": figure.measures["inspected_count"]})
+    only_count = _Figure(figure.where, {"inspected_count": figure.counts["inspected_count"]})
     frame = _run(conn, f, only_count, {**_region(f), "result": _i.result})
     frame["result"] = frame["result"].fillna(MISSING_RESULT)
     return frame.groupby(["region_code", "result"], as_index=False).sum()
