@@ -1,8 +1,9 @@
 """Settings: where the database is, how old data may be, targets and boundary files.
 
 Every setting comes from an environment variable or, failing that, `.streamlit/secrets.toml`
-(section `[dashboard]`), and has a default that runs the demo. Nothing here touches streamlit
-at import time, so query modules and command-line tools can use it.
+(section `[dashboard]`), and has a default that runs the demo. The file is parsed once per
+process (`reload()` forgets it); environment variables are read on every call. Nothing here
+touches streamlit at import time, so query modules and command-line tools can use it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 from queries.credit_risk import DEFAULT_ENTITY_TYPES, ENTITY_TYPES
@@ -25,12 +27,29 @@ DB_URL_ENV = "DASHBOARD_DB_URL"
 TODAY_ENV = "DASHBOARD_TODAY"
 
 
-def _secrets() -> dict:
-    path = REPO_ROOT / ".streamlit" / "secrets.toml"
+SECRETS_PATH = REPO_ROOT / ".streamlit" / "secrets.toml"
+
+
+@cache
+def _secrets_file() -> tuple[dict, str | None]:
+    """secrets.toml's [dashboard] section, parsed once per process: (settings, None), or ({}, the
+    sentence saying why the file cannot be read). Environment variables are read on every call."""
+    path = SECRETS_PATH
     if not path.exists():
-        return {}
-    with path.open("rb") as fh:
-        return tomllib.load(fh).get("dashboard", {})
+        return {}, None
+    try:
+        with path.open("rb") as fh:
+            section = tomllib.load(fh).get("dashboard", {})
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {}, f"配置文件 {path.name} 无法读取或格式有误，其中的设置未生效，已按环境变量和默认值运行。"
+    if not isinstance(section, dict):
+        return {}, f"配置文件 {path.name} 中的 [dashboard] 不是一个配置节，其中的设置未生效。"
+    return section, None
+
+
+def reload() -> None:
+    """Forget the parsed secrets.toml, so the next setting reads the file again (tests; after an edit)."""
+    _secrets_file.cache_clear()
 
 
 def setting(name: str, default: str | None = None) -> str | None:
@@ -38,7 +57,7 @@ def setting(name: str, default: str | None = None) -> str | None:
     env = os.environ.get(f"DASHBOARD_{name.upper()}")
     if env not in (None, ""):
         return env
-    value = _secrets().get(name.lower())
+    value = _secrets_file()[0].get(name.lower())
     return str(value) if value is not None else default
 
 
@@ -140,10 +159,13 @@ def credit_risk_entity_types() -> tuple[str, ...]:
 
 
 def setting_problems() -> list[str]:
-    """One sentence per setting that is malformed or out of range (the default is used)."""
+    """One sentence per setting that is malformed or out of range (the default is used), after
+    one for an unreadable secrets.toml."""
     checks = [(name, *bounds) for name, bounds in NUMERIC_SETTINGS.items()]
     checks += [(f"target_{name}", getattr(Targets(), name), 0.0, 1.0) for name in Targets.__dataclass_fields__]
-    problems = [problem for *args, in checks if (problem := _number(*args)[1])]
+    file_problem = _secrets_file()[1]
+    problems = [file_problem] if file_problem else []
+    problems += [problem for *args, in checks if (problem := _number(*args)[1])]
     if scope_problem := _entity_types()[1]:
         problems.append(scope_problem)
     return problems
