@@ -98,7 +98,21 @@ def _registry(*metrics: Metric) -> dict[str, Metric]:
 _AS_OF = "按截至日各企业的最新一次分类结果"
 _SCOPE = "分类对象：企业，不含个体工商户、农民专业合作社"
 
+_LIVE = "全部市场主体（企业、个体工商户、农民专业合作社），登记日期不晚于截至日且截至日未注销"
+
 METRICS: dict[str, Metric] = _registry(
+    # §7 market entities (the overview's first row)
+    Metric("market_total", "市场主体总量", "户", "count", RISE_GOOD, f"{_LIVE}", "overview",
+           short_label="市场主体", english="Live market entities"),
+    Metric("market_growth", "市场主体同比增长", "%", "rate", RISE_GOOD,
+           "截至日市场主体总量 / 上年同日总量 − 1（不论所选对比方式，均为同比）", "overview", short_label="同比增长",
+           numerator="growth_count", denominator="year_ago_count", count_unit="户", english="Year-on-year growth"),
+    Metric("market_new", "新设市场主体", "户", "count", RISE_GOOD, "登记日期在本期（至截至日）的市场主体", "overview",
+           short_label="新设", english="New registrations"),
+    Metric("market_closed", "注销市场主体", "户", "count", NEUTRAL, "注销日期在本期（至截至日）的市场主体", "overview",
+           short_label="注销", english="Deregistrations"),
+    Metric("market_net", "市场主体净增", "户", "count", RISE_GOOD, "新设 − 注销；仅当对比期净增为正时给出增减百分比",
+           "overview", short_label="净增", english="Net new entities"),
     # §1 credit risk
     Metric("rated_count", "已评级企业", "户", "count", NEUTRAL, f"{_SCOPE}；{_AS_OF}，有分类结果的在册企业数", "credit_risk",
            english="Rated enterprises"),

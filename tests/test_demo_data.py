@@ -67,11 +67,47 @@ def test_live_entities_and_type_shares(full_demo):
     assert 0.66 <= shares["individual"] <= 0.74
     assert 0.03 <= shares["cooperative"] <= 0.07
     dead = _scalar(conn, "SELECT COUNT(*) FROM enterprises WHERE deregistered_on IS NOT NULL")
-    assert 0.10 * live <= dead <= 0.15 * live
+    assert 0.30 * live <= dead <= 0.42 * live
     biggest = conn.execute("SELECT region_code FROM enterprises GROUP BY 1 ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[
         0
     ]
     assert biggest == "150502"
+
+
+def test_market_grows_a_few_percent_a_year_with_seasons(full_demo):
+    """metrics.md §7 on the demo: the total grows by a few percent a year, year on year; about one
+    entity in eight is new and one in fifteen closes in a year; registrations dip in February
+    (Spring Festival) and peak in spring; closures peak in December (the year-end clean-up)."""
+    conn, _, _ = full_demo
+
+    def live(on: str) -> int:
+        return _scalar(
+            conn, "SELECT COUNT(*) FROM enterprises WHERE registered_on <= ? AND "
+            "(deregistered_on IS NULL OR deregistered_on > ?)", on, on,
+        )
+
+    now, year_ago, two_years_ago = live("2026-11-22"), live("2025-11-22"), live("2024-11-22")
+    assert 0.03 <= now / year_ago - 1 <= 0.08
+    assert 0.03 <= year_ago / two_years_ago - 1 <= 0.12
+    new = _scalar(conn, "SELECT COUNT(*) FROM enterprises WHERE registered_on > '2025-11-22' AND registered_on <= '2026-11-22'")
+    closed = _scalar(
+        conn, "SELECT COUNT(*) FROM enterprises WHERE deregistered_on > '2025-11-22' AND deregistered_on <= '2026-11-22'"
+    )
+    assert 0.10 * year_ago <= new <= 0.16 * year_ago
+    assert 0.04 * year_ago <= closed <= 0.09 * year_ago
+    assert new - closed == now - year_ago  # every entity is either counted in the stock or in a flow
+
+    def monthly(column: str, year: int) -> dict[int, int]:
+        rows = conn.execute(
+            f"SELECT CAST(strftime('%m', {column}) AS INTEGER), COUNT(*) FROM enterprises "
+            f"WHERE strftime('%Y', {column}) = ? GROUP BY 1", (str(year),),
+        ).fetchall()
+        return dict(rows)
+
+    for year in (2024, 2025):
+        registrations, closures = monthly("registered_on", year), monthly("deregistered_on", year)
+        assert registrations[2] < 0.7 * registrations[3] and registrations[4] > registrations[10]
+        assert closures[12] == max(closures.values()) and closures[2] == min(closures.values())
 
 
 def test_grades_mostly_a_and_b_with_a_few_percent_d(full_demo):

@@ -1,0 +1,130 @@
+"""Market entities — 市场主体发展 (metrics.md §7): total, year-on-year growth, new and closed.
+
+Live entities at d: every row of `enterprises`, whatever its entity_type, with registered_on <= d
+and (deregistered_on IS NULL or deregistered_on > d). 新设 in P: registered_on from P.start to
+the as-of date; 注销: deregistered_on in the same days. The total is the live entities at the
+as-of date, and its growth 同比增长 compares it with the total at the as-of date a year earlier,
+whatever comparison the filter chose (the bureaus report growth year on year).
+
+One grouped scan of `enterprises` answers all four counts per group. Entities whose region_code
+is not a county of `regions` cannot be placed: they are left out of every figure (so the parts
+by region add up to the total) and counted by `data_quality`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from queries.common import Rate, between, complete_keys, count_if, region_key, regions_in_scope, scope_conditions
+from queries.periods import shift_years
+from queries.schema import enterprises as ent
+from queries.schema import regions
+
+ENTITY_TYPES = ("company", "individual", "cooperative")
+"""reporting-schema.md's entity_type codes, in display order (企业, 个体工商户, 农民专业合作社)."""
+
+MEASURES = ["total_count", "year_ago_count", "new_count", "closed_count"]
+
+
+def _alive(on) -> ColumnElement:
+    return and_(ent.c.registered_on <= on, or_(ent.c.deregistered_on.is_(None), ent.c.deregistered_on > on))
+
+
+def _placeable() -> ColumnElement:
+    return ent.c.region_code.in_(select(regions.c.code).where(regions.c.level == "county"))
+
+
+def year_ago(f):
+    """The growth's reference date: the as-of date a year earlier (29 Feb → 28 Feb)."""
+    return shift_years(f.period.as_of, -1)
+
+
+def _counts(conn: Connection, f, key: ColumnElement | None) -> list:
+    """total_count, year_ago_count, new_count, closed_count, grouped by `key` (None: one row)."""
+    on, start = f.period.as_of, f.period.start
+    measures = [
+        count_if(_alive(on)).label("total_count"),
+        count_if(_alive(year_ago(f))).label("year_ago_count"),
+        count_if(between(ent.c.registered_on, start, on)).label("new_count"),
+        count_if(between(ent.c.deregistered_on, start, on)).label("closed_count"),
+    ]
+    stmt = (
+        select(*([key.label("key")] if key is not None else []), *measures)
+        .select_from(ent)
+        # Nothing registered after the as-of date counts in any of the four.
+        .where(ent.c.registered_on <= on, _placeable(), *scope_conditions(f, ent.c.region_code, ent.c.office_code))
+    )
+    if key is not None:
+        stmt = stmt.group_by(key)
+    return conn.execute(stmt).mappings().all()
+
+
+@dataclass(frozen=True)
+class MarketSummary:
+    """The headline of §7 for one period (in the filter's regions)."""
+
+    total_count: int
+    year_ago_count: int
+    new_count: int
+    closed_count: int
+
+    @property
+    def net_count(self) -> int:
+        """新设 − 注销 (can be negative)."""
+        return self.new_count - self.closed_count
+
+    @property
+    def growth_count(self) -> int:
+        """Total − total a year earlier: the growth rate's numerator."""
+        return self.total_count - self.year_ago_count
+
+    @property
+    def growth(self) -> Rate:
+        """同比增长 = total / total a year earlier − 1, as the rate (total − year ago) / year ago."""
+        return Rate(self.total_count - self.year_ago_count, self.year_ago_count)
+
+
+def market_summary(conn: Connection, f) -> MarketSummary:
+    """Total at P's as-of date, total at that date a year earlier, new and closed in P."""
+    (row,) = _counts(conn, f, None)
+    return MarketSummary(**{m: int(row[m] or 0) for m in MEASURES})
+
+
+BY_TYPE_COLUMNS = ["entity_type", *MEASURES]
+
+
+def by_entity_type(conn: Connection, f) -> pd.DataFrame:
+    """One row per entity type (企业, 个体工商户, 农民专业合作社, then any other code found):
+    entity_type, total_count, year_ago_count, new_count, closed_count."""
+    frame = pd.DataFrame(_counts(conn, f, ent.c.entity_type), columns=["key", *MEASURES])
+    return complete_keys(frame, ENTITY_TYPES, "entity_type", MEASURES)
+
+
+BY_REGION_COLUMNS = ["region_code", *MEASURES]
+
+
+def by_region(conn: Connection, f) -> pd.DataFrame:
+    """One row per region in scope (county, or office and "other" when one county is chosen), in
+    the region tree's order, zeros where a region has no entities:
+    region_code, total_count, year_ago_count, new_count, closed_count."""
+    key = region_key(f, ent.c.region_code, ent.c.office_code)
+    frame = pd.DataFrame(_counts(conn, f, key), columns=["key", *MEASURES])
+    return complete_keys(frame, regions_in_scope(conn, f), "region_code", MEASURES)
+
+
+@dataclass(frozen=True)
+class MarketDataQuality:
+    """Rows the figures leave out."""
+
+    unplaceable_entities: int
+    """Entities live at P's as-of date whose region_code is not a county of the region tree."""
+
+
+def data_quality(conn: Connection, f) -> MarketDataQuality:
+    stmt = select(func.count()).select_from(ent).where(_alive(f.period.as_of), ~_placeable())
+    return MarketDataQuality(unplaceable_entities=int(conn.execute(stmt).scalar_one()))
