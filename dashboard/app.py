@@ -14,7 +14,7 @@ from dashboard.doctor import check_schema
 from dashboard.filters import sidebar_filters, url_notices
 from dashboard.format import fmt_date
 from queries.periods import data_date_from_refreshed
-from dashboard.ui import PageContext, page_header, require_data
+from dashboard.ui import SHOWN_FIGURES, PageContext, page_header, require_data
 from queries.meta import region_tree, report_meta_values
 
 EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "level", "parent_code", "lon", "lat", "sort_order"])
@@ -72,6 +72,7 @@ def start_page(title: str) -> PageContext:
     same whether streamlit runs it through st.navigation or directly (AppTest reruns).
     """
     _leave_legacy_pages_mode()
+    st.session_state[SHOWN_FIGURES] = []
     # Less empty space above the banner, so a page's cards and first chart fit a projector
     # screen (style-only HTML takes no room on the page).
     st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>")

@@ -24,40 +24,18 @@ from dashboard.format import fmt_count, fmt_pct, fmt_rate, round_half_away
 from dashboard.i18n import ALL_REGIONS
 from queries.periods import Filters
 from queries.common import OTHER, TOTAL
+from queries.metrics import Metric, target_metrics
 
 PARTS_COLUMNS = ["region_code", "metric", "numerator", "denominator"]
 
 
-@dataclass(frozen=True)
-class TargetFigure:
-    """A figure with a target: its code (a field of config.Targets), words and topic page."""
-
-    metric: str
-    label: str
-    unit: str
-    """What the numerator and denominator count (户, 次, 件)."""
-    page: str
-    page_label: str
+FIGURES: tuple[Metric, ...] = target_metrics()
+"""The target figures (registry entries) in the order the 需关注 list shows them."""
 
 
-INSPECTIONS_PAGE = ("pages/inspections.py", "双随机、一公开抽查")
-REVISITS_PAGE = ("pages/revisits.py", "执法事后回访")
-LISTS_PAGE = ("pages/lists.py", "经营异常与严重失信名单")
-FIGURES = (
-    TargetFigure("differentiated_share", "差异化抽查占比", "户", *INSPECTIONS_PAGE),
-    TargetFigure("due_task_completion", "到期任务完成率", "户", *INSPECTIONS_PAGE),
-    TargetFigure("publication_timeliness", "公示及时率", "户", *INSPECTIONS_PAGE),
-    TargetFigure("revisit_rate", "回访率", "次", *REVISITS_PAGE),
-    TargetFigure("tier3_sampling_ratio", "三级案件抽访比例", "件", *REVISITS_PAGE),
-    TargetFigure("annual_report_rate", "年报公示率", "户", *LISTS_PAGE),
-)
-"""The target figures in the order the 需关注 list shows them."""
-
-REVISIT_COLUMNS = {
-    "revisit_rate": ("done_count", "due_count"),
-    "tier3_sampling_ratio": ("tier3_sampled_count", "tier3_case_count"),
-}
-ANNUAL_COLUMNS = {"annual_report_rate": ("submitted_count", "required_count")}
+def _parts_columns(page: str) -> dict[str, tuple[str, str]]:
+    """Target figure code → its (numerator, denominator) columns, for the figures of `page`."""
+    return {m.code: (m.numerator, m.denominator) for m in FIGURES if m.page == page}
 
 
 def _exact(target: float) -> Fraction:
@@ -74,7 +52,7 @@ def target_text(target: float) -> str:
 class AttentionItem:
     """One region whose exact value of one figure is below target."""
 
-    figure: TargetFigure
+    figure: Metric
     label: str
     """The figure's label as shown (e.g. with the report year)."""
     region_code: str
@@ -97,7 +75,7 @@ class AttentionItem:
     @property
     def value_text(self) -> str:
         """80.0%（4/5户）."""
-        counts = f"{fmt_count(self.numerator)}/{fmt_count(self.denominator)}{self.figure.unit}"
+        counts = f"{fmt_count(self.numerator)}/{fmt_count(self.denominator)}{self.figure.count_unit}"
         return f"{fmt_rate(self.numerator, self.denominator)}（{counts}）"
 
     @property
@@ -120,7 +98,7 @@ class FigureStatus:
     """One target figure: whether it could be read, how many listed regions have a value, and
     the items below target (total first, then by gap, largest first)."""
 
-    figure: TargetFigure
+    figure: Metric
     label: str
     target: float
     available: bool
@@ -165,9 +143,9 @@ def target_parts(
     if inspection is not None:
         frames.append(inspection[PARTS_COLUMNS])
     if revisit is not None:
-        frames.append(_long(revisit, REVISIT_COLUMNS))
+        frames.append(_long(revisit, _parts_columns("revisits")))
     if annual is not None:
-        frames.append(_long(annual, ANNUAL_COLUMNS))
+        frames.append(_long(annual, _parts_columns("lists")))
     if not frames:
         return pd.DataFrame(columns=PARTS_COLUMNS)
     parts = pd.concat(frames, ignore_index=True)
@@ -198,7 +176,7 @@ def _listed_name(code: str, f: Filters, names: dict[str, str]) -> str | None:
 
 
 def _status(
-    figure: TargetFigure, label: str, rows: pd.DataFrame, target: float, f: Filters, names: dict[str, str]
+    figure: Metric, label: str, rows: pd.DataFrame, target: float, f: Filters, names: dict[str, str]
 ) -> FigureStatus:
     """`figure`'s rows judged: the listed regions with a value, and those below target in order."""
     order = {code: i for i, code in enumerate(names)}
@@ -227,9 +205,9 @@ def attention(
     """
     statuses = []
     for figure in FIGURES:
-        label = (labels or {}).get(figure.metric, figure.label)
-        target = getattr(targets, figure.metric)
-        rows = parts[parts["metric"] == figure.metric]
+        label = (labels or {}).get(figure.code, figure.label)
+        target = getattr(targets, figure.target)
+        rows = parts[parts["metric"] == figure.code]
         if rows.empty:  # its source could not be read (every source has a TOTAL row)
             statuses.append(FigureStatus(figure, label, target, False, 0, ()))
         else:

@@ -99,6 +99,11 @@ def fmt_signed_wan(yuan) -> str:
     return "0.00万元"
 
 
+def fmt_days(days) -> str:
+    """A number of days with at most one decimal: 47天, 12.5天; "—" for none."""
+    return DASH if days is None else f"{round_half_away(days, 1).normalize():f}天"
+
+
 def fmt_date(day: date | None) -> str:
     """2026年11月22日."""
     if day is None:

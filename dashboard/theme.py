@@ -1,4 +1,5 @@
-"""One palette, one plotly template and the good/bad direction of every metric.
+"""One palette, one plotly template, and the colours and words of a figure's change (its direction is the
+registry's, queries/metrics.py).
 
 Colours are chosen to stay distinct on a washed-out projector and for red-green colour
 blindness; no chart relies on colour alone (values are printed, changes carry words).
@@ -8,6 +9,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from queries.metrics import NEUTRAL as NEUTRAL_DIRECTION
+from queries.metrics import RISE_BAD, RISE_GOOD, metric
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -34,67 +38,25 @@ RISK_SCALE = [
     (140, 45, 4),
 ]
 
-# Direction of each metric: +1 when a rise is good, −1 when a rise is bad, 0 when neutral.
-DIRECTION = {
-    "rated_count": 0,
-    "high_risk_share": -1,
-    "d_share": -1,
-    "d_count": -1,
-    "unrated_count": -1,
-    "upgraded": 1,
-    "downgraded": -1,
-    "drawn_objects": 0,
-    "completion_rate": 1,
-    "due_task_completion": 1,
-    "on_time_rate": 1,
-    "inspected_count": 1,
-    "publication_timeliness": 1,
-    "pending_publication": 0,
-    "problem_rate": 0,
-    "differentiated_share": 1,
-    "joint_tasks": 1,
-    "joint_share": 1,
-    "inflow": -1,
-    "outflow": 1,
-    "net": -1,
-    "stock": -1,
-    "credit_repair": 1,
-    "annual_report_rate": 1,
-    "annual_report_required": 0,
-    "annual_report_unfiled": -1,
-    "annual_report_late": -1,
-    "revisits_due": 0,
-    "revisits_done": 1,
-    "revisit_rate": 1,
-    "revisit_on_time_rate": 1,
-    "revisits_overdue": -1,
-    "tier3_sampling_ratio": 1,
-    "rectification_rate": 1,
-    "exempt_cases": 0,
-    "reduced_cases": 0,
-    "waived_amount": 0,
-    "aggravated_cases": 0,
-    "aggravated_fines": 0,
-    "total_fines": 0,
-}
+_DELTA_COLOR = {RISE_GOOD: "normal", RISE_BAD: "inverse", NEUTRAL_DIRECTION: "off"}
 
 
-def delta_color(metric: str) -> str:
-    """st.metric's delta_color for a metric: rising-good → normal, rising-bad → inverse."""
-    direction = DIRECTION.get(metric, 0)
-    return {1: "normal", -1: "inverse"}.get(direction, "off")
+def delta_color(code: str) -> str:
+    """st.metric's delta_color for a figure: rising-good → normal, rising-bad → inverse, neutral → off.
+    The direction is the registry's (queries.metrics); an unknown code is a KeyError."""
+    return _DELTA_COLOR[metric(code).direction]
 
 
-def change_word(metric: str, change) -> str:
-    """The word that says whether a change is good (改善), bad (变差) or neither (持平/—)."""
+def change_word(code: str, change) -> str:
+    """The word that says whether a change is good (改善), bad (变差) or neither (持平, 上升/下降)."""
+    direction = metric(code).direction
     if change is None:
         return ""
-    direction = DIRECTION.get(metric, 0)
     if change == 0:
         return "持平"
-    if direction == 0:
+    if direction == NEUTRAL_DIRECTION:
         return "上升" if change > 0 else "下降"
-    return "改善" if (change > 0) == (direction > 0) else "变差"
+    return "改善" if (change > 0) == (direction == RISE_GOOD) else "变差"
 
 
 def rgb_hex(rgb: tuple[int, int, int]) -> str:

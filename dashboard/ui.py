@@ -1,7 +1,8 @@
 """Page furniture: guarded sections, headline cards with comparison, footnotes, downloads.
 
 Every page uses these, so cards compare, colour and word their changes the same way
-(metrics.md, "Headline figures"), and a failing section shows one Chinese sentence while the
+(metrics.md, "Headline figures"); a card is asked for by its figure code and takes its label,
+口径 tooltip, direction and target from the registry (queries/metrics.py), and a failing section shows one Chinese sentence while the
 rest of the page carries on.
 """
 
@@ -15,13 +16,14 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import theme
+from dashboard import config, theme
 from dashboard.db import DataError
 from dashboard.filters import comparison_phrase, describe
 from dashboard.format import (
     DASH,
     fmt_count,
     fmt_date,
+    fmt_days,
     fmt_pct,
     fmt_pp,
     fmt_rate,
@@ -34,6 +36,7 @@ from dashboard.format import (
     to_wan,
 )
 from queries.common import meets_target
+from queries.metrics import metric
 from queries.periods import Filters
 
 
@@ -76,45 +79,63 @@ def footnote(ctx: PageContext, caliber: str) -> str:
     return f"口径：{caliber}<br>{describe(ctx.filters, ctx.names)}｜数据截至{fmt_date(ctx.data_date)}"
 
 
-def _delta(metric: str, text: str, change, ctx: PageContext) -> dict:
+SHOWN_FIGURES = "_shown_figures"
+"""session_state key of the figure codes this run's cards drew, in order (the page tests check
+every card is a registry figure: tests/test_metric_registry.py)."""
+
+
+def _delta(code: str, text: str, change, ctx: PageContext, word_first: bool = True) -> dict:
     """st.metric's delta arguments. `change` is the change as displayed (already rounded), so the
     arrow, colour and word agree with the figure a reader sees: "0.0个百分点" is 持平, no arrow."""
     if change is None:
         return dict(delta=None)
-    word = theme.change_word(metric, change)
+    word = theme.change_word(code, change)
     # The word first: a narrow card cuts the end of the description, and 改善/变差 is what matters.
     phrase = comparison_phrase(ctx.filters)
     description = f"{word}（{phrase}）" if word else phrase
     unchanged = change == 0
     return dict(
         delta=text.replace("−", "-", 1),
-        delta_color="off" if unchanged else theme.delta_color(metric),
+        delta_color="off" if unchanged else theme.delta_color(code),
         delta_description=description,
         delta_arrow="off" if unchanged else "auto",
     )
 
 
-def count_card(label: str, value, previous, metric: str, ctx: PageContext, help: str | None = None) -> None:
-    """A count with its difference and percentage change vs the comparison period."""
+def _card(code: str, label: str | None, value: str, help_note: str | None, short: bool, delta: dict) -> None:
+    """One st.metric for the registry figure `code`: its label (or `label`, for one with a runtime
+    part such as a date) and its 口径 as the tooltip (with `help_note` after it)."""
+    figure = metric(code)
+    shown = label or (figure.short if short else figure.label)
+    help_text = f"{figure.caliber}。{help_note}" if help_note else f"{figure.caliber}。"
+    st.session_state.setdefault(SHOWN_FIGURES, []).append(code)
+    st.metric(shown, value, help=help_text, border=True, **delta)
+
+
+def count_card(code: str, value, previous, ctx: PageContext, *, label: str | None = None,
+               help_note: str | None = None, short: bool = False) -> None:
+    """A count with its difference and percentage change vs the comparison period. A count that
+    can be negative (the registry's `signed`) is printed with its sign and gets a percentage
+    change only against a positive comparison (−6 vs −2 is not "+200%")."""
+    signed = metric(code).signed
     change = None if previous is None or value is None else int(value) - int(previous)
-    text = f"{fmt_signed_count(change)}（{pct_change(value, previous)}）" if change is not None else DASH
-    st.metric(label, fmt_count(value), help=help, border=True, **_delta(metric, text, change, ctx))
+    text = DASH
+    if change is not None:
+        show_pct = previous > 0 if signed else True
+        text = fmt_signed_count(change) + (f"（{pct_change(value, previous)}）" if show_pct else "")
+    shown = fmt_signed_count(value) if signed and value is not None else fmt_count(value)
+    _card(code, label, shown, help_note, short, _delta(code, text, change, ctx))
 
 
-def rate_card(
-    label: str,
-    num: int,
-    den: int,
-    q_num: int | None,
-    q_den: int | None,
-    metric: str,
-    ctx: PageContext,
-    target: float | None = None,
-    help: str | None = None,
-) -> None:
-    """A rate with its change in percentage points; below target it says 未达标 in words."""
+def rate_card(code: str, num: int, den: int, q_num: int | None, q_den: int | None, ctx: PageContext, *,
+              label: str | None = None, help_note: str | None = None, short: bool = False) -> None:
+    """A rate with its change in percentage points; a figure with a target (the registry's) says
+    达标 / 未达标 in words before its label."""
+    figure = metric(code)
     value = fmt_rate(num, den)
-    if target is not None:
+    label = label or (figure.short if short else figure.label)
+    if figure.target is not None:
+        target = getattr(config.targets(), figure.target)
         # The verdict leads the label, in colour AND words, so a narrow card that cuts the label
         # off still shows it; the value stays short. Judged on the exact rate; "—" is neither.
         label = f"{label}（目标{'' if target >= 1 else '≥'}{fmt_pct(target)}）"
@@ -122,17 +143,36 @@ def rate_card(
             label = f"{':green[达标]' if meets_target(num, den, target) else ':red[**未达标**]'} {label}"
     points = rate_change_pp(num, den, q_num, q_den) if q_den is not None else None
     shown = None if points is None else round_half_away(points, 1)
-    st.metric(label, value, help=help, border=True, **_delta(metric, fmt_pp(points), shown, ctx))
+    _card(code, label, value, help_note, short, _delta(code, fmt_pp(points), shown, ctx))
 
 
-def money_card(label: str, yuan, previous_yuan, metric: str, ctx: PageContext, help: str | None = None) -> None:
+def summary_rate_card(code: str, now, before, ctx: PageContext, **card) -> None:
+    """rate_card of a rate whose numerator and denominator (the registry's fields) are attributes
+    of a topic's summary for the period (`now`) and the comparison period (`before`)."""
+    figure = metric(code)
+    parts = [getattr(summary, field) for summary in (now, before) for field in (figure.numerator, figure.denominator)]
+    rate_card(code, *parts, ctx, **card)
+
+
+def money_card(code: str, yuan, previous_yuan, ctx: PageContext, *, label: str | None = None,
+               help_note: str | None = None, short: bool = False) -> None:
     """Money in 万元 with the difference in 万元 (and % change only when the comparison is positive)."""
     change = None if previous_yuan is None else yuan - previous_yuan
     text = fmt_signed_wan(change) if change is not None else DASH
     if change is not None and previous_yuan > 0:
         text += f"（{pct_change(yuan, previous_yuan)}）"
     shown = None if change is None else to_wan(change)
-    st.metric(label, fmt_wan(yuan), help=help, border=True, **_delta(metric, text, shown, ctx))
+    _card(code, label, fmt_wan(yuan), help_note, short, _delta(code, text, shown, ctx))
+
+
+def days_card(code: str, days, previous_days, ctx: PageContext, *, label: str | None = None,
+              help_note: str | None = None, short: bool = False) -> None:
+    """A number of days (one decimal, "—" for none) with its difference in days."""
+    change = None
+    if days is not None and previous_days is not None:
+        change = round_half_away(days - previous_days, 1)
+    text = DASH if change is None else f"{change.normalize():+f}天"
+    _card(code, label, fmt_days(days), help_note, short, _delta(code, text, change, ctx))
 
 
 def download_buttons(frame: pd.DataFrame, basename: str, ctx: PageContext, key: str) -> None:

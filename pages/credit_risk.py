@@ -8,10 +8,10 @@ from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.filters import drill_into, region_phrase
 from dashboard.format import fmt_count, fmt_date
-from dashboard.i18n import GRADE
 from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, section
 from dashboard.ui import table as show_table
 from queries import credit_risk as cr
+from queries.metrics import metric
 
 SCOPE = config.credit_risk_entity_types()
 """The classification scope (分类对象), passed to every credit-risk query."""
@@ -35,16 +35,13 @@ def headline_cards() -> None:
     now, then = (cr.grade_totals(d) for d in distributions())
     cards = st.columns(4)
     with cards[0]:
-        count_card("已评级企业", now.rated_count, then.rated_count, "rated_count", ctx, help=_as_of_help())
+        count_card("rated_count", now.rated_count, then.rated_count, ctx, help_note=_as_of_note())
     with cards[1]:
-        rate_card(
-            "高风险占比（C+D类）", *_parts(now.high_risk), *_parts(then.high_risk), "high_risk_share", ctx,
-            help="（C类 + D类）/ 已评级企业；" + _as_of_help(),
-        )
+        rate_card("high_risk_share", *_parts(now.high_risk), *_parts(then.high_risk), ctx, help_note=_as_of_note())
     with cards[2]:
-        count_card(_grade_label("D"), now.d_count, then.d_count, "d_count", ctx, help=_as_of_help())
+        count_card("d_count", now.d_count, then.d_count, ctx, help_note=_as_of_note())
     with cards[3]:
-        count_card("未分类", now.unrated_count, then.unrated_count, "unrated_count", ctx, help=_as_of_help())
+        count_card("unrated_count", now.unrated_count, then.unrated_count, ctx, help_note=_as_of_note(), short=True)
     st.caption(f"口径：{SCOPE_PHRASE}；各项数字均按此范围计。")
 
 
@@ -54,20 +51,14 @@ def grade_cards() -> None:
     cards = st.columns(4)
     for column, grade in zip(cards, ("A", "B", "C")):
         with column:
-            key = f"{grade.lower()}_count"
-            count_card(_grade_label(grade), getattr(now, key), getattr(then, key), key, ctx, help=_as_of_help())
+            code = f"{grade.lower()}_count"
+            count_card(code, getattr(now, code), getattr(then, code), ctx, help_note=_as_of_note())
     with cards[3]:
-        rate_card(
-            "D类占比", *_parts(now.d_share), *_parts(then.d_share), "d_share", ctx, help="D类 / 已评级企业；" + _as_of_help()
-        )
+        rate_card("d_share", *_parts(now.d_share), *_parts(then.d_share), ctx, help_note=_as_of_note())
 
 
-def _as_of_help() -> str:
+def _as_of_note() -> str:
     return f"{SCOPE_PHRASE}。等级为{fmt_date(f.period.as_of)}各企业的最新评级，对比{fmt_date(f.comparison.as_of)}。"
-
-
-def _grade_label(grade: str) -> str:
-    return GRADE[grade].replace(" ", "类 ") + "企业"
 
 
 def _parts(rate) -> tuple[int, int]:
@@ -146,7 +137,7 @@ def trend() -> None:
     shown = list(f.counties or counties) + ([f.office] if f.office else [])
     points = cr.trend_points(f)
     title = f"高风险占比月末走势（{points[0].year}年{points[0].month}月—{fmt_date(points[-1])}）"
-    fig = charts.trend_chart(frame, counties, shown, ctx.names, title, footnote(ctx, CHART_CALIBER + "；末点为数据截至日"))
+    fig = charts.trend_chart(frame, counties, shown, ctx.names, title, footnote(ctx, metric("high_risk_share").caliber + "；<br>末点为数据截至日"))
     st.plotly_chart(fig, key="credit_trend")
 
 
@@ -166,12 +157,9 @@ def migration() -> None:
     fig = charts.migration_chart(matrix, q_on, p_on, title, subtitle, footnote(ctx, MIGRATION_CALIBER))
     st.plotly_chart(fig, key="credit_migration")
     cards = st.columns(3)
-    with cards[0]:
-        count_card("升级（向A类）", totals.upgraded, None, "upgraded", ctx)
-    with cards[1]:
-        count_card("降级（向D类）", totals.downgraded, None, "downgraded", ctx)
-    with cards[2]:
-        count_card("等级未变", totals.unchanged, None, "unchanged", ctx)
+    for column, code in zip(cards, ("upgraded", "downgraded", "unchanged")):
+        with column:
+            count_card(code, getattr(totals, code), None, ctx)
 
 
 def table(figures) -> None:

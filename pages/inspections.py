@@ -8,52 +8,46 @@ from dashboard.cache import run
 from dashboard.config import targets
 from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_rate
 from dashboard.i18n import ALL_REGIONS
-from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, section
+from dashboard.ui import count_card, download_buttons, footnote, quality_notes, section, summary_rate_card
 from dashboard.ui import table as show_table
 from queries import inspections as q
+from queries.metrics import metric
 
-ACTIVE = "本期在办任务（开始日不晚于截至日、完成期限不早于期初）"
 PROGRESS_CALIBER = (
-    f"完成率 = {ACTIVE}的抽查对象中截至日已检查户数 / 抽查户数；<br>"
+    f"完成率：{metric('completion_rate').caliber}；<br>"
     "时间进度 = 各任务自开始日至截至日已过天数 / 任务总天数（含首尾，已到期为100%），按抽查户数加权；虚线为完成目标"
 )
-INSPECTED_CALIBER = "检查日期在本期（截至数据截至日）的抽查对象；问题 = 除“未发现问题”“未发现开展本次抽查涉及的经营活动”外的结果"
+INSPECTED_CALIBER = metric("problem_rate").caliber
 DEADLINE_CALIBER = "公示期限 = 检查日期后第20个工作日（不含检查当日，按法定节假日与调休表）"
 
 
-def _cards(ctx, targets_) -> None:
+def _cards(ctx) -> None:
     """Two rows of five: plan progress and the three targets first, then the detail figures."""
     now = run(q.headline, ctx.filters)
     before = run(q.headline, ctx.filters.compared())
 
-    def rate(column, label, num, den, metric, target=None, help_text=None):
+    def rate(column, code, help_note=None, short=False):
         with column:
-            rate_card(label, getattr(now, num), getattr(now, den), getattr(before, num), getattr(before, den),
-                      metric, ctx, target=target, help=help_text)
+            summary_rate_card(code, now, before, ctx, help_note=help_note, short=short)
 
-    def count(column, label, field, metric, help_text=None):
+    def count(column, code, field, label=None, help_note=None):
         with column:
-            count_card(label, getattr(now, field), getattr(before, field), metric, ctx, help=help_text)
+            count_card(code, getattr(now, field), getattr(before, field), ctx, label=label, help_note=help_note)
 
     row = st.columns(5)
-    rate(row[0], "完成率", "completed_count", "drawn_count", "completion_rate",
-         help_text=f"{ACTIVE}的抽查对象中截至日已检查的比例")
-    rate(row[1], "到期任务完成率", "due_done_count", "due_object_count", "due_task_completion",
-         targets_.due_task_completion, "完成期限在本期的任务，其抽查对象截至日已检查的比例。")
-    rate(row[2], "公示及时率", "published_on_time_count", "publication_due_count", "publication_timeliness",
-         targets_.publication_timeliness, f"公示期限在本期的记录中，在期限内公示的比例；{DEADLINE_CALIBER}。")
-    rate(row[3], "差异化抽查占比", "differentiated_count", "drawn_count", "differentiated_share",
-         targets_.differentiated_share, "按信用风险分类结果差异化抽取的任务的抽查户数 / 全部抽查户数。")
-    rate(row[4], "问题发现率", "problem_count", "inspected_count", "problem_rate", help_text=INSPECTED_CALIBER)
+    rate(row[0], "completion_rate", short=True)
+    rate(row[1], "due_task_completion")
+    rate(row[2], "publication_timeliness", help_note=f"{DEADLINE_CALIBER}。")
+    rate(row[3], "differentiated_share")
+    rate(row[4], "problem_rate")
     row = st.columns(5)
-    count(row[0], "抽查户数", "drawn_count", "drawn_objects", f"{ACTIVE}的抽查对象数")
-    rate(row[1], "按期完成率", "due_on_time_count", "due_object_count", "on_time_rate",
-         help_text="完成期限在本期的任务，其抽查对象在完成期限前已检查的比例")
-    count(row[2], "待公示", "pending_publication_count", "pending_publication", "截至日已检查、尚未公示、公示期限未到的户数")
-    count(row[3], "本期检查户数", "inspected_count", "inspected_count", "检查日期在本期的抽查对象数（不论任务日期）")
+    count(row[0], "drawn_objects", "drawn_count")
+    rate(row[1], "on_time_rate")
+    count(row[2], "pending_publication", "pending_publication_count")
+    count(row[3], "inspected_count", "inspected_count")
     share = fmt_rate(now.joint_task_count, now.active_task_count)
-    count(row[4], f"联合抽查（占{share}）", "joint_task_count", "joint_tasks",
-          f"本期在办任务{fmt_count(now.active_task_count)}个，其中属于部门联合抽查计划的任务数及占比")
+    count(row[4], "joint_tasks", "joint_task_count", label=f"联合抽查（占{share}）",
+          help_note=f"本期在办任务{fmt_count(now.active_task_count)}个，联合抽查任务占{share}。")
 
 
 def _by_region(ctx, targets_, as_of_text: str) -> None:
@@ -156,7 +150,7 @@ period = ctx.filters.period
 when = fmt_range(period.start, period.as_of)
 as_of = fmt_date(period.as_of)
 with section():
-    _cards(ctx, goals)
+    _cards(ctx)
 with section():
     _by_region(ctx, goals, as_of)
 with section():

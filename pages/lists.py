@@ -8,14 +8,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts_lists, i18n, theme
+from dashboard import charts_lists, i18n
 from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.db import DataError
 from dashboard.config import targets
-from dashboard.filters import comparison_phrase
-from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_signed_count, pct_change, round_half_away
-from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, section
+from dashboard.format import fmt_count, fmt_date, fmt_range
+from dashboard.ui import count_card, days_card, download_buttons, footnote, quality_notes, rate_card, section
 from queries.annual_reports import SeasonFigures, annual_report_orphans, annual_report_season, season
 from queries.lists import (
     DETAIL_LIMIT,
@@ -28,6 +27,7 @@ from queries.lists import (
     list_series,
     three_year_warning,
 )
+from queries.metrics import metric
 
 LIST_TITLES = {"abnormal": "经营异常名录", "serious": "严重违法失信名单"}
 PASSED_STYLE = "background-color: #fbe3e0; color: #8e1b10; font-weight: 600"
@@ -57,13 +57,14 @@ def headline(ctx, list_name: str) -> None:
     flows, before = run(list_flows, f, list_name), run(list_flows, f.compared(), list_name)
     cards = st.columns(4)
     with cards[0]:
-        count_card("本期列入", flows.inflow, before.inflow, "inflow", ctx)
+        count_card("inflow", flows.inflow, before.inflow, ctx)
     with cards[1]:
-        count_card("本期移出", flows.outflow, before.outflow, "outflow", ctx)
+        count_card("outflow", flows.outflow, before.outflow, ctx)
     with cards[2]:
-        net_card(ctx, flows.net, before.net)
+        count_card("net", flows.net, before.net, ctx)
     with cards[3]:
-        count_card(f"期末在册（{fmt_date(f.period.as_of)}）", flows.closing_stock, before.closing_stock, "stock", ctx)
+        count_card("stock", flows.closing_stock, before.closing_stock, ctx,
+                   label=f"{metric('stock').label}（{fmt_date(f.period.as_of)}）")
     sentence = (
         f"期初在册 {fmt_count(flows.opening_stock)}（截至{fmt_date(f.period.start - timedelta(days=1))}）"
         f" ＋ 本期列入 {fmt_count(flows.inflow)} − 本期移出 {fmt_count(flows.outflow)}"
@@ -72,17 +73,6 @@ def headline(ctx, list_name: str) -> None:
         st.markdown(f"**{sentence} ＝ 期末在册 {fmt_count(flows.closing_stock)}**")
     else:
         st.warning(f"{sentence} ≠ 期末在册 {fmt_count(flows.closing_stock)}：有移出日期早于列入日期的记录，见页末数据质量提示。")
-
-
-def net_card(ctx, net: int, previous: int) -> None:
-    """Net inflow, signed; the percentage change only against a positive net (−6 vs −2 is not "+200%")."""
-    change = net - previous
-    text = fmt_signed_count(change) + (f"（{pct_change(net, previous)}）" if previous > 0 else "")
-    word = theme.change_word("net", change)
-    st.metric(
-        "净增（列入−移出）", fmt_signed_count(net), delta=text.replace("−", "-", 1), delta_color=theme.delta_color("net"),
-        delta_description=f"{comparison_phrase(ctx.filters)}，{word}", delta_arrow="off" if change == 0 else "auto", border=True,
-    )
 
 
 def series_chart(ctx, list_name: str) -> None:
@@ -139,17 +129,9 @@ def credit_repair_cards(ctx, list_name: str) -> None:
     st.subheader("信用修复")
     cards = st.columns(4)
     with cards[0]:
-        count_card("信用修复移出", repair.count, before.count, "credit_repair", ctx)
+        count_card("credit_repair", repair.count, before.count, ctx)
     with cards[1]:
-        change = None
-        if repair.median_days is not None and before.median_days is not None:
-            change = f"{round_half_away(repair.median_days - before.median_days, 1).normalize():+f}天"
-        st.metric("列入至修复移出中位天数", _days(repair.median_days), delta=change, delta_color="off", border=True,
-                  delta_description=f"对比期：{_days(before.median_days)}")
-
-
-def _days(value) -> str:
-    return "—" if value is None else f"{round_half_away(value, 1).normalize():f}天"
+        days_card("repair_median_days", repair.median_days, before.median_days, ctx)
 
 
 def warning_frame(ctx, rows: pd.DataFrame) -> pd.DataFrame:
@@ -205,15 +187,15 @@ def annual_report_section(ctx) -> None:
     season_ctx = replace(ctx, filters=replace(f, comparison_mode="year_ago"))
     cards = st.columns(4)
     with cards[0]:
-        rate_card("年报公示率", int(total.submitted_count), int(total.required_count), int(prior.submitted_count),
-                  int(prior.required_count), "annual_report_rate", season_ctx, target=targets().annual_report_rate)
+        rate_card("annual_report_rate", int(total.submitted_count), int(total.required_count),
+                  int(prior.submitted_count), int(prior.required_count), season_ctx)
     with cards[1]:
-        count_card("应报户数", int(total.required_count), int(prior.required_count), "annual_report_required", season_ctx)
+        count_card("annual_report_required", int(total.required_count), int(prior.required_count), season_ctx)
     with cards[2]:
-        count_card("未公示户数", int(total.required_count - total.submitted_count),
-                   int(prior.required_count - prior.submitted_count), "annual_report_unfiled", season_ctx)
+        count_card("annual_report_unfiled", int(total.required_count - total.submitted_count),
+                   int(prior.required_count - prior.submitted_count), season_ctx)
     with cards[3]:
-        count_card("其中逾期公示户数", int(total.late_count), int(prior.late_count), "annual_report_late", season_ctx)
+        count_card("annual_report_late", int(total.late_count), int(prior.late_count), season_ctx)
     annual_report_charts(ctx, now, then)
 
 

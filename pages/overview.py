@@ -9,9 +9,10 @@ from dashboard.cache import run
 from dashboard.charts_credit_risk import scope_phrase
 from dashboard.config import credit_risk_entity_types, targets
 from dashboard.format import fmt_date
-from dashboard.ui import count_card, money_card, rate_card, section
+from dashboard.ui import count_card, money_card, rate_card, section, summary_rate_card
 from queries import credit_risk, inspections, lists, penalties, revisits
 from queries.annual_reports import annual_report_rate_parts, season
+from queries.metrics import metric
 
 # att.target_parts argument → the query giving that topic's per-region target parts (a comment:
 # streamlit's magic would print a bare string on the page).
@@ -54,7 +55,7 @@ def figure_box(status: att.FigureStatus) -> None:
     with st.container(border=True):
         with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"):
             st.markdown(f"**:red[未达标]　{status.label}**　:gray[{att.target_text(status.target)}]", width="content")
-            st.page_link(status.figure.page, icon=":material/arrow_forward:", help="打开该页查看明细")
+            st.page_link(status.figure.page_path, icon=":material/arrow_forward:", help="打开该页查看明细")
         st.markdown("\n".join(f"- {item.line}" for item in status.items))
 
 
@@ -94,9 +95,8 @@ def credit_cards(ctx) -> None:
         credit_risk.grade_totals(run(credit_risk.grade_distribution, f, entity_types=scope))
         for f in (ctx.filters, ctx.filters.compared())
     )
-    rate_card("高风险企业占比（C+D类）", now.high_risk.numerator, now.high_risk.denominator,
-              then.high_risk.numerator, then.high_risk.denominator, "high_risk_share", ctx,
-              help=f"{scope_phrase(scope)}；（C类 + D类）/ 已评级企业，按{fmt_date(ctx.filters.period.as_of)}各企业的最新评级。")
+    rate_card("high_risk_share", now.high_risk.numerator, now.high_risk.denominator,
+              then.high_risk.numerator, then.high_risk.denominator, ctx, help_note=f"{scope_phrase(scope)}。")
 
 
 def inspection_cards(ctx) -> None:
@@ -104,37 +104,29 @@ def inspection_cards(ctx) -> None:
     now, then = _now_and_then(ctx, inspections.headline)
     left, right = st.columns(2)
     with left:
-        rate_card("抽查完成率", now.completed_count, now.drawn_count, then.completed_count, then.drawn_count,
-                  "completion_rate", ctx, help="本期在办任务的抽查对象中截至数据截至日已检查的比例。")
+        summary_rate_card("completion_rate", now, then, ctx)
     with right:
-        rate_card("公示及时率", now.published_on_time_count, now.publication_due_count,
-                  then.published_on_time_count, then.publication_due_count, "publication_timeliness", ctx,
-                  target=targets().publication_timeliness,
-                  help="公示期限（检查后第20个工作日）在本期的记录中，在期限内公示的比例。")
+        summary_rate_card("publication_timeliness", now, then, ctx)
 
 
 def list_cards(ctx) -> None:
     topic_link("pages/lists.py")
     now, then = _now_and_then(ctx, lists.list_flows, "abnormal")
-    left, right = st.columns(2)
-    with left:
-        count_card("经营异常名录列入", now.inflow, then.inflow, "inflow", ctx, help="列入日期在本期的记录（户次）。")
-    with right:
-        count_card("经营异常名录移出", now.outflow, then.outflow, "outflow", ctx, help="移出日期在本期的记录（户次）。")
+    for column, code in zip(st.columns(2), ("inflow", "outflow")):
+        with column:
+            count_card(code, getattr(now, code), getattr(then, code), ctx, label=f"经营异常名录{metric(code).short}")
 
 
 def revisit_card(ctx) -> None:
     topic_link("pages/revisits.py")
     now, then = _now_and_then(ctx, revisits.revisit_summary)
-    rate_card("回访率", now.done_count, now.due_count, then.done_count, then.due_count, "revisit_rate", ctx,
-              target=targets().revisit_rate, help="本期到期的应回访中截至数据截至日已回访（含提前）的比例。")
+    summary_rate_card("revisit_rate", now, then, ctx)
 
 
 def penalty_card(ctx) -> None:
     topic_link("pages/penalties.py")
     now, then = _now_and_then(ctx, penalties.penalty_summary)
-    money_card("减免处罚金额", now.waived_yuan, then.waived_yuan, "waived_amount", ctx,
-               help="从轻、减轻、轻微免罚、首违不罚案件的（裁量基准罚款 − 实际罚没款）之和。")
+    money_card("waived_amount", now.waived_yuan, then.waived_yuan, ctx)
 
 
 def headline_cards(ctx) -> None:

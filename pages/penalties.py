@@ -9,20 +9,21 @@ from dashboard.cache import run
 from dashboard.format import fmt_range
 from dashboard.ui import count_card, download_buttons, footnote, money_card, quality_notes, section
 from queries import penalties as q
+from queries.metrics import metric
 
-WAIVED_CALIBER = "减免处罚金额 = 从轻、减轻、轻微免罚、首违不罚案件的（裁量基准罚款 − 实际罚没款）之和"
+WAIVED_CALIBER = f"减免处罚金额 = {metric('waived_amount').caliber}"
 CASES_CALIBER = "处罚决定日期在本期（截至数据截至日）的行政处罚案件"
 BRACKET_NOTE = "；括号内为免罚及从轻、减轻案件数"
 
-# (card helper, label, PenaltySummary field, metric code, help): two rows of three. A comment,
-# not a docstring: streamlit's magic would print a bare string on the page.
+# (card helper, figure code, PenaltySummary field): two rows of three. A comment, not a
+# docstring: streamlit's magic would print a bare string on the page.
 HEADLINE_CARDS = (
-    (count_card, "免罚案件（轻微免罚+首违不罚）", "exempt_count", "exempt_cases", None),
-    (count_card, "从轻、减轻案件", "reduced_count", "reduced_cases", None),
-    (money_card, "减免处罚金额", "waived_yuan", "waived_amount", WAIVED_CALIBER),
-    (count_card, "从重处罚案件", "aggravated_count", "aggravated_cases", None),
-    (money_card, "从重处罚罚没款", "aggravated_fines_yuan", "aggravated_fines", None),
-    (money_card, "罚没款合计（全部案件）", "fines_yuan", "total_fines", "全部行政处罚案件的实际罚没款之和"),
+    (count_card, "exempt_cases", "exempt_count"),
+    (count_card, "reduced_cases", "reduced_count"),
+    (money_card, "waived_amount", "waived_yuan"),
+    (count_card, "aggravated_cases", "aggravated_count"),
+    (money_card, "aggravated_fines", "aggravated_fines_yuan"),
+    (money_card, "total_fines", "fines_yuan"),
 )
 
 
@@ -31,9 +32,9 @@ def headline_cards(ctx) -> None:
     now = run(q.penalty_summary, ctx.filters)
     before = run(q.penalty_summary, ctx.filters.compared())
     columns = [*st.columns(3), *st.columns(3)]
-    for column, (card, label, field, metric, help_text) in zip(columns, HEADLINE_CARDS):
+    for column, (card, code, field) in zip(columns, HEADLINE_CARDS):
         with column:
-            card(label, getattr(now, field), getattr(before, field), metric, ctx, help=help_text)
+            card(code, getattr(now, field), getattr(before, field), ctx)
 
 
 def briefing(ctx) -> None:

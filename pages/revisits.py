@@ -7,7 +7,8 @@ from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.config import targets
 from dashboard.format import fmt_count, fmt_range
-from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, section
+from dashboard.ui import count_card, download_buttons, footnote, quality_notes, section, summary_rate_card
+from queries.metrics import metric
 from queries.revisits import (
     method_mix,
     overdue_revisits,
@@ -22,33 +23,26 @@ f = ctx.filters
 goal = targets()
 when = fmt_range(f.period.start, f.period.as_of)  # stale data: titles claim only the days covered
 county = ctx.names.get(f.counties[0]) if f.by_office else None
-RATE_CALIBER = "本期到期的应回访中截至数据截至日已回访（含提前）的比例"
-TIER3_CALIBER = "本期决定的简易、轻微免罚、首违不罚案件中有回访记录的比例"
+RATE_CALIBER = metric("revisit_rate").caliber
+TIER3_CALIBER = metric("tier3_sampling_ratio").caliber
 
 with section():
     now, then = run(revisit_summary, f), run(revisit_summary, f.compared())
     # The rate judged against a target leads the row, twice as wide as the counts beside it.
     rate_column, due, done = st.columns([2, 1, 1])
     with rate_column:
-        rate_card("回访率", now.done_count, now.due_count, then.done_count, then.due_count, "revisit_rate", ctx,
-                  target=goal.revisit_rate, help=RATE_CALIBER)
+        summary_rate_card("revisit_rate", now, then, ctx)
     with due:
-        count_card("本期应回访（次）", now.due_count, then.due_count, "revisits_due", ctx,
-                   help="到期日在本期内（至数据截至日）的应回访记录")
+        count_card("revisits_due", now.due_count, then.due_count, ctx)
     with done:
-        count_card("已回访（次）", now.done_count, then.done_count, "revisits_done", ctx,
-                   help="本期应回访中截至数据截至日已完成的（含提前完成）")
+        count_card("revisits_done", now.done_count, then.done_count, ctx)
     tier3_column, on_time, overdue = st.columns([2, 1, 1])
     with tier3_column:
-        rate_card("三级案件抽访比例", now.tier3_sampled_count, now.tier3_case_count, then.tier3_sampled_count,
-                  then.tier3_case_count, "tier3_sampling_ratio", ctx, target=goal.tier3_sampling_ratio,
-                  help=TIER3_CALIBER)
+        summary_rate_card("tier3_sampling_ratio", now, then, ctx)
     with on_time:
-        rate_card("按期回访率", now.on_time_count, now.due_count, then.on_time_count, then.due_count,
-                  "revisit_on_time_rate", ctx, help="回访日期不晚于到期日的 ÷ 本期应回访")
+        summary_rate_card("revisit_on_time_rate", now, then, ctx)
     with overdue:
-        count_card("逾期未回访（次）", now.overdue_count, then.overdue_count, "revisits_overdue", ctx,
-                   help="到期日已过、截至数据截至日仍未回访的全部记录（不限本期）")
+        count_card("revisits_overdue", now.overdue_count, then.overdue_count, ctx)
 
 left, right = st.columns(2)
 with left, section():
@@ -60,8 +54,7 @@ with left, section():
 with right, section():
     # 整改到位率 and the method mix share their base: revisits done in P (not those due in P).
     now, then = run(revisit_summary, f), run(revisit_summary, f.compared())
-    rate_card("整改到位率", now.rectified_count, now.assessed_count, then.rectified_count, then.assessed_count,
-              "rectification_rate", ctx, help="本期完成的回访中整改到位的 ÷ 已评估整改情况的")
+    summary_rate_card("rectification_rate", now, then, ctx)
     st.plotly_chart(charts.method_mix_bars(
         run(method_mix, f), f"回访方式构成（{when}完成的回访）", footnote(ctx, "回访日期在本期内的记录，按回访方式计数"),
     ), width="stretch")

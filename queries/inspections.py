@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from queries.common import TOTAL, between, count_if, orphan_count, region_key, scope_conditions
+from queries.metrics import target_metrics
 from queries.schema import enterprises, inspection_plans, inspection_tasks, inspections
 from queries.workdays import WorkCalendar, load_calendar
 
@@ -36,12 +37,8 @@ NOT_PROBLEM = ("no_problem", "not_operating")
 GRADES = ("A", "B", "C", "D", "unrated")
 UNRATED = "unrated"
 MISSING_RESULT = "missing"
-TARGET_METRICS = {
-    "differentiated_share": ("differentiated_count", "drawn_count"),
-    "due_task_completion": ("due_done_count", "due_object_count"),
-    "publication_timeliness": ("published_on_time_count", "publication_due_count"),
-}
-"""Metric code → (numerator, denominator) columns of `region_figures` (targets in dashboard.config)."""
+TARGET_METRICS = {m.code: (m.numerator, m.denominator) for m in target_metrics() if m.page == "inspections"}
+"""Target figure code → its (numerator, denominator) columns of `region_figures` (the registry's)."""
 
 _CALENDAR_MARGIN = timedelta(days=90)  # more than 20 working days across any holiday season
 

@@ -53,6 +53,9 @@ class Metric:
     """For a rate: what its numerator and denominator count (户, 次, 件)."""
     english: str = ""
     """The English name, for docs/metrics.md."""
+    signed: bool = False
+    """A count that can be negative (the net inflow): printed with its sign, and its percentage
+    change given only against a positive comparison."""
 
     @property
     def page_path(self) -> str:
@@ -96,7 +99,7 @@ def _registry(*metrics: Metric) -> dict[str, Metric]:
 
 
 _AS_OF = "按截至日各企业的最新一次分类结果"
-_SCOPE = "分类对象：企业，不含个体工商户、农民专业合作社"
+_SCOPE = "分类对象：分类范围内的市场主体（默认为企业，不含个体工商户、农民专业合作社；可配置）"
 
 _LIVE = "全部市场主体（企业、个体工商户、农民专业合作社），登记日期不晚于截至日且截至日未注销"
 
@@ -171,16 +174,16 @@ METRICS: dict[str, Metric] = _registry(
            numerator="joint_task_count", denominator="active_task_count", count_unit="个", english="Joint share"),
     # §3 lists
     Metric("inflow", "本期列入", "条", "count", RISE_BAD, "列入日期在本期（至截至日）的记录（户次）", "lists",
-           english="Inflow"),
+           short_label="列入", english="Inflow"),
     Metric("outflow", "本期移出", "条", "count", RISE_GOOD, "移出日期在本期（至截至日）的记录（户次）", "lists",
-           english="Outflow"),
-    Metric("net", "净增", "条", "count", RISE_BAD, "本期列入 − 本期移出；仅当对比期净增为正时给出增减百分比", "lists",
-           english="Net inflow"),
+           short_label="移出", english="Outflow"),
+    Metric("net", "净增（列入−移出）", "条", "count", RISE_BAD, "本期列入 − 本期移出；仅当对比期净增为正时给出增减百分比", "lists",
+           short_label="净增", english="Net inflow", signed=True),
     Metric("stock", "期末在册", "条", "count", RISE_BAD, "列入日期不晚于截至日、截至日尚未移出的记录", "lists",
            english="Stock"),
     Metric("credit_repair", "信用修复移出", "条", "count", RISE_GOOD, "移出原因为信用修复、移出日期在本期的记录", "lists",
            english="Removed by credit repair"),
-    Metric("repair_median_days", "信用修复用时中位数", "天", "days", RISE_BAD,
+    Metric("repair_median_days", "列入至修复移出中位天数", "天", "days", RISE_BAD,
            "本期信用修复移出记录的（移出日期 − 列入日期）中位数", "lists", short_label="修复用时中位数",
            english="Median days to credit repair"),
     # §6 annual reports
@@ -213,18 +216,18 @@ METRICS: dict[str, Metric] = _registry(
     Metric("rectification_rate", "整改到位率", "%", "rate", RISE_GOOD, "本期完成的回访中整改到位的 ÷ 已评估整改情况的", "revisits",
            numerator="rectified_count", denominator="assessed_count", count_unit="次", english="Rectification rate"),
     # §5 penalties
-    Metric("exempt_cases", "免罚案件", "件", "count", NEUTRAL, "处罚决定日期在本期的轻微免罚、首违不罚案件", "penalties",
-           english="Exempted cases"),
-    Metric("reduced_cases", "从轻减轻案件", "件", "count", NEUTRAL, "处罚决定日期在本期的从轻、减轻处罚案件", "penalties",
+    Metric("exempt_cases", "免罚案件（轻微免罚+首违不罚）", "件", "count", NEUTRAL, "处罚决定日期在本期的轻微免罚、首违不罚案件",
+           "penalties", short_label="免罚案件", english="Exempted cases"),
+    Metric("reduced_cases", "从轻、减轻案件", "件", "count", NEUTRAL, "处罚决定日期在本期的从轻、减轻处罚案件", "penalties",
            english="Lighter or mitigated cases"),
     Metric("waived_amount", "减免处罚金额", "万元", "money", NEUTRAL,
            "从轻、减轻、轻微免罚、首违不罚案件的（裁量基准罚款 − 实际罚没款）之和", "penalties", english="Waived or reduced amount"),
     Metric("aggravated_cases", "从重处罚案件", "件", "count", NEUTRAL, "处罚决定日期在本期的从重处罚案件", "penalties",
            english="Aggravated cases"),
-    Metric("aggravated_fines", "从重罚没", "万元", "money", NEUTRAL, "从重处罚案件的实际罚没款之和", "penalties",
-           english="Aggravated fines"),
-    Metric("total_fines", "罚没款合计", "万元", "money", NEUTRAL, "处罚决定日期在本期的全部案件的实际罚没款之和", "penalties",
-           english="Total fines"),
+    Metric("aggravated_fines", "从重处罚罚没款", "万元", "money", NEUTRAL, "从重处罚案件的实际罚没款之和", "penalties",
+           short_label="从重罚没", english="Aggravated fines"),
+    Metric("total_fines", "罚没款合计（全部案件）", "万元", "money", NEUTRAL, "处罚决定日期在本期的全部案件的实际罚没款之和",
+           "penalties", short_label="罚没款合计", english="Total fines"),
 )
 
 

@@ -19,7 +19,7 @@ TARGETS = Targets()
 ALL_MET = [
     {"region_code": code, "metric": metric, "numerator": 1, "denominator": 1}
     for code in ("total", KEQIN, KAILU)
-    for metric in (f.metric for f in att.FIGURES)
+    for metric in (f.code for f in att.FIGURES)
 ]
 
 
@@ -32,7 +32,7 @@ def parts(*rows) -> pd.DataFrame:
 
 
 def listed(statuses, metric=None) -> list[tuple[str, str]]:
-    return [(i.figure.metric, i.region_name) for s in statuses for i in s.items if metric in (None, i.figure.metric)]
+    return [(i.figure.code, i.region_name) for s in statuses for i in s.items if metric in (None, i.figure.code)]
 
 
 def test_below_target_is_judged_on_the_exact_value_not_the_rounded_one():
@@ -134,7 +134,7 @@ def test_sentence_names_region_figure_value_target_gap_and_page():
         # 95 % − 66.67 % = 28.33 points
         "科尔沁区2025年度年报公示率66.7%（2/3户），低于目标95.0%，差28.3个百分点，请打开“经营异常与严重失信名单”页查看。",
     ]
-    assert [s.figure.page for s in statuses if s.items] == ["pages/inspections.py", "pages/lists.py"]
+    assert [s.figure.page_path for s in statuses if s.items] == ["pages/inspections.py", "pages/lists.py"]
     assert att.others_sentence(statuses, CITY_F, NAMES) == "差异化抽查占比、公示及时率、回访率、三级案件抽访比例均达标。"
 
 
@@ -177,7 +177,7 @@ def test_target_text():
 def test_figures_name_their_pages_as_the_navigation_does_and_share_the_total_key():
     entry = (Path(__file__).resolve().parent.parent / "streamlit_app.py").read_text(encoding="utf-8")
     for figure in att.FIGURES:
-        assert f'st.Page("{figure.page}", title="{figure.page_label}"' in entry, figure.page
-        assert hasattr(TARGETS, figure.metric)
+        assert f'st.Page("{figure.page_path}", title="{figure.page_label}"' in entry, figure.page_path
+        assert hasattr(TARGETS, figure.target)
     assert inspections.TOTAL == revisits.TOTAL == annual_reports.TOTAL == att.TOTAL
-    assert set(inspections.TARGET_METRICS) == {f.metric for f in att.FIGURES[:3]}
+    assert set(inspections.TARGET_METRICS) == {f.code for f in att.FIGURES[:3]}

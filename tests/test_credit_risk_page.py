@@ -74,8 +74,8 @@ def test_headline_cards_table_and_charts(monkeypatch, url, squares):
     assert cards["已评级企业"][0] == "10"
     # (3 + 1) / 10 = 40.0% vs (3 + 2) / 10 = 50.0%: −10.0 points, a fall in a rising-is-bad figure.
     assert cards["高风险占比（C+D类）"] == ("40.0%", "-10.0个百分点")
-    assert cards["D类 高风险企业"][0] == "1" and cards["未分类"][0] == "2"
-    assert (cards["A类 低风险企业"][0], cards["B类 一般风险企业"][0], cards["C类 较高风险企业"][0]) == ("4", "2", "3")
+    assert cards["D类（高风险）企业"][0] == "1" and cards["未分类"][0] == "2"
+    assert (cards["A类（低风险）企业"][0], cards["B类（一般风险）企业"][0], cards["C类（较高风险）企业"][0]) == ("4", "2", "3")
     assert cards["D类占比"][0] == "10.0%"
     assert cards["升级（向A类）"][0] == "2" and cards["降级（向D类）"][0] == "1"
     assert "改善（较上周）" in [m.proto.delta_description for m in at.metric if m.label.startswith("高风险占比")]

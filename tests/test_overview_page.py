@@ -145,7 +145,7 @@ def test_headline_cards_with_their_comparison(monkeypatch, url):
     at = open_page(monkeypatch, url)
     cards = {m.label: (m.value, m.delta) for m in at.metric}
     # rated 10 at both dates; C+D: P {3, 4, 5, 9} = 4, Q {3, 4, 9} = 3 (5 became D on 11-18)
-    assert cards["高风险企业占比（C+D类）"] == ("40.0%", "+10.0个百分点")
+    assert cards["高风险占比（C+D类）"] == ("40.0%", "+10.0个百分点")
     # drawn 6 in P and Q; inspected by 11-22: 1, 2, 3; by 11-15: 1, 2 → 50.0 % vs 33.3 %
     assert cards["抽查完成率"] == ("50.0%", "+16.7个百分点")
     # 1 / 2 in P; no deadline falls in Q ("—"), so no change
@@ -210,7 +210,7 @@ def test_a_missing_table_stops_only_what_needs_it(monkeypatch, tmp_path):
     cards = {m.label: m.value for m in at.metric}
     assert "回访率（目标≥90.0%）" not in cards
     assert cards["减免处罚金额"] == "0.80万元"
-    assert cards["高风险企业占比（C+D类）"] == "40.0%"
+    assert cards["高风险占比（C+D类）"] == "40.0%"
 
 
 def test_nothing_readable_is_a_warning_not_a_success(monkeypatch, tmp_path):

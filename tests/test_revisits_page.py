@@ -31,13 +31,13 @@ def test_headline_cards(monkeypatch, url):
     assert not at.error
     cards = {m.label: (m.value, m.delta) for m in at.metric}
     # P: due 7, done 5 (Q: 2, 1); overdue 3 (Q: 2); tier 3: 2 / 4 (Q: none); rectified 3 / 4 (Q: 1 / 1)
-    assert cards["本期应回访（次）"] == ("7", "+5（+250.0%）")
-    assert cards["已回访（次）"] == ("5", "+4（+400.0%）")
+    assert cards["本期应回访"] == ("7", "+5（+250.0%）")
+    assert cards["已回访"] == ("5", "+4（+400.0%）")
     # 5/7 = 71.43 % vs 1/2 = 50 %: +21.4 points, below the 90 % target
     assert cards[":red[**未达标**] 回访率（目标≥90.0%）"] == ("71.4%", "+21.4个百分点")
     # on time 4/7 = 57.14 % vs 1/2: +7.1 points
     assert cards["按期回访率"] == ("57.1%", "+7.1个百分点")
-    assert cards["逾期未回访（次）"] == ("3", "+1（+50.0%）")
+    assert cards["逾期未回访"] == ("3", "+1（+50.0%）")
     assert cards[":green[达标] 三级案件抽访比例（目标≥30.0%）"][0] == "50.0%"
     assert cards[":green[达标] 三级案件抽访比例（目标≥30.0%）"][1] == ""  # Q has no tier-3 case: no delta shown
     # 3/4 = 75 % vs 1/1 = 100 %: −25.0 points
@@ -87,7 +87,7 @@ def test_one_county_groups_by_office(monkeypatch, url):
     # 永清: case 7 not sampled; 明仁: no tier-3 case in P; 其他: case 5 sampled
     assert sampling["text"] == ["0.0%（0/1）未达标", "—（无三级案件）", "100.0%（1/1）"]
     cards = {m.label: m.value for m in at.metric}
-    assert cards["本期应回访（次）"] == "6"
+    assert cards["本期应回访"] == "6"
     table = at.dataframe[0].value
     # 科尔沁区's overdue revisits 8 and 2 both belong to enterprise 1 of 永清所
     assert table[["案号", "监管所", "逾期天数"]].values.tolist() == [
