@@ -114,7 +114,7 @@ def test_scope_is_named_and_settable(monkeypatch, url, squares):
     monkeypatch.setenv("DASHBOARD_CREDIT_RISK_ENTITY_TYPES", "individual,company")
     at = open_page(monkeypatch, url, PAGE)
     cards = _metrics(at)
-    assert (cards["已评级企业"][0], cards["D类 高风险企业"][0], cards["未分类"][0]) == ("11", "2", "4")
+    assert (cards["已评级企业"][0], cards["D类（高风险）企业"][0], cards["未分类"][0]) == ("11", "2", "4")
     assert cards["高风险占比（C+D类）"][0] == "45.5%"
     assert "分类对象：企业、个体工商户，不含农民专业合作社" in shown_text(at)
 
