@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import Integer, and_, case, func, literal, or_, select
@@ -398,6 +398,40 @@ def high_risk_density(conn: Connection, f, *, entity_types: Sequence[str]) -> pd
         "lat": (frame["lat_cell"].astype("float64") + 0.5) / DENSITY_CELLS_PER_DEGREE,
         "enterprise_count": frame["enterprise_count"],
     })
+
+
+# --- the enterprises behind a share ------------------------------------------------------------
+
+def high_risk_enterprises(f, *, entity_types: Sequence[str]):
+    """The C/D enterprises of the filter's scope at P's as-of date, as a SELECT (not run) of
+    labelled columns for queries/details.py to search, sort and page in SQL:
+    enterprise_id, enterprise_name, uscc, entity_type, region_code, office_code, grade_rank
+    (3 C, 4 D), grade_stamp (days since 1900-01-01 × 10 + rank: its latest assessment's date)."""
+    on = f.period.as_of
+    stamps = _GradeStamps([on])
+    rank = stamps.rank(0)
+    conditions = [
+        _in_population(on, entity_types),
+        _placeable(),
+        _is_high_risk(rank),
+        *scope_conditions(f, ent.c.region_code, ent.c.office_code),
+    ]
+    return select(
+        ent.c.id.label("enterprise_id"),
+        ent.c.name.label("enterprise_name"),
+        ent.c.uscc,
+        ent.c.entity_type,
+        ent.c.region_code,
+        ent.c.office_code,
+        rank.label("grade_rank"),
+        stamps.base.c.stamp.label("grade_stamp"),
+    ).select_from(stamps.joined_to(ent)).where(*conditions)
+
+
+def grade_of_stamp(stamp: int) -> tuple[str, date]:
+    """(grade letter, assessed_on) of a grade stamp."""
+    letters = {rank: grade for grade, rank in _RANK.items()}
+    return letters.get(int(stamp) % 10, "?"), _EPOCH + timedelta(days=int(stamp) // 10)
 
 
 # --- data quality ----------------------------------------------------------------------------
