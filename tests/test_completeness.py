@@ -25,14 +25,18 @@ def test_no_page_is_a_placeholder():
         assert "建设中" not in page.read_text(encoding="utf-8"), page.name
 
 
-def _contract_codes(table: str, column: str) -> set[str]:
+def _contract_text(table: str, column: str) -> str:
+    """The contract's text listing the codes of `table.column` (its row's meaning cell)."""
     text = CONTRACT.read_text(encoding="utf-8")
     section = text.split(f"## {table} ")[1].split("\n## ")[0]
     if column == "result":
-        paragraph = section.split("`result` codes:")[1].split('"Problem found"')[0]
-        return set(re.findall(r"`(\w+)`", paragraph))
+        return section.split("`result` codes:")[1].split('"Problem found"')[0]
     row = next(line for line in section.splitlines() if line.startswith(f"| {column} |"))
-    return set(re.findall(r"`(\w+)`", row.split("|")[4]))
+    return row.split("|")[4]
+
+
+def _contract_codes(table: str, column: str) -> set[str]:
+    return set(re.findall(r"`(\w+)`", _contract_text(table, column)))
 
 
 @pytest.mark.parametrize(
@@ -55,6 +59,10 @@ def test_every_contract_code_has_a_chinese_label(table, column, labels):
     assert codes, f"no codes parsed for {table}.{column}"
     assert codes <= set(labels), codes - set(labels)
     assert all(re.search(r"[\u4e00-\u9fff]", labels[c]) for c in codes)
+    # the document names each code with the same Chinese words the dashboard shows
+    named = dict(re.findall(r"`(\w+)` ([^,;`|]+)", _contract_text(table, column)))
+    for code in codes:
+        assert named.get(code, "").strip().startswith(labels[code]), (code, named.get(code), labels[code])
 
 
 def test_every_table_has_a_chinese_name():
