@@ -8,7 +8,6 @@ rest of the page carries on.
 
 from __future__ import annotations
 
-import io
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -16,9 +15,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, theme
+from dashboard import config, downloads, theme
 from dashboard.db import DataError
-from dashboard.filters import comparison_phrase, describe
+from dashboard.filters import comparison_phrase, describe, region_phrase
 from dashboard.format import (
     DASH,
     fmt_count,
@@ -37,7 +36,7 @@ from dashboard.format import (
 )
 from queries.common import meets_target
 from queries.metrics import metric
-from queries.periods import Filters
+from queries.periods import COMPARISON_LABELS, Filters
 
 
 @dataclass(frozen=True)
@@ -175,22 +174,28 @@ def days_card(code: str, days, previous_days, ctx: PageContext, *, label: str | 
     _card(code, label, fmt_days(days), help_note, short, _delta(code, text, change, ctx))
 
 
-def download_buttons(frame: pd.DataFrame, basename: str, ctx: PageContext, key: str) -> None:
-    """CSV (UTF-8 with BOM, opens in Excel) and .xlsx downloads, stamped with the filter sentence."""
-    stamp = describe(ctx.filters, ctx.names)
-    csv_bytes = (f"# {stamp}；数据截至{fmt_date(ctx.data_date)}\n" + frame.to_csv(index=False)).encode("utf-8-sig")
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name="数据", startrow=1)
-        writer.sheets["数据"].cell(row=1, column=1, value=f"{stamp}；数据截至{fmt_date(ctx.data_date)}")
+def download_name(basename: str, ctx: PageContext) -> str:
+    """A download's file name: what it is, then the filter (period, comparison, regions)."""
+    f = ctx.filters
+    period = f"{f.period.start:%Y%m%d}-{f.period.end:%Y%m%d}"
+    return downloads.safe_name(basename, period, COMPARISON_LABELS[f.comparison_mode], region_phrase(f, ctx.names))
+
+
+def download_buttons(frame: pd.DataFrame, basename: str, ctx: PageContext, key: str, caliber: str | None = None) -> None:
+    """CSV (UTF-8 with BOM, header row first) and .xlsx (numbers with their formats; the filter and
+    数据截至 on a second sheet) of an on-screen table; the filter is in the file name."""
+    notes = downloads.notes_for(describe(ctx.filters, ctx.names), fmt_date(ctx.data_date), caliber)
+    csv_bytes, xlsx_bytes = downloads.frame_bytes(frame, notes)
+    name = download_name(basename, ctx)
     left, right = st.columns(2)
-    left.download_button("下载 CSV", csv_bytes, f"{basename}.csv", "text/csv", key=f"{key}_csv")
+    left.download_button("下载 CSV", csv_bytes, f"{name}.csv", "text/csv", key=f"{key}_csv", on_click="ignore")
     right.download_button(
         "下载 Excel",
-        buffer.getvalue(),
-        f"{basename}.xlsx",
+        xlsx_bytes,
+        f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
+        on_click="ignore",
     )
 
 
