@@ -140,6 +140,29 @@ class _GradeStamps:
         return stamp % 10
 
 
+def _stamps_at(points: Sequence[date]):
+    """Each ASSESSED enterprise's latest stamp (see `_GradeStamps`) on or before each date, from
+    one grouped scan of the assessments up to the last date (a subquery, one row per enterprise
+    assessed by then). Columns: enterprise_id, stamp_0 … stamp_n (NULL: not yet assessed then).
+
+    Meant to be joined INTO the register, so a figure over rated enterprises reads only the
+    assessed ones (a province assesses a fraction of its register).
+    """
+    rank = case(_RANK, value=cra.c.grade, else_=0)
+    stamp = days_between(cra.c.assessed_on, literal(_EPOCH)) * 10 + rank
+    last = len(points) - 1
+    columns = [
+        func.max(stamp if i == last else case((cra.c.assessed_on <= point, stamp), else_=None)).label(f"stamp_{i}")
+        for i, point in enumerate(points)
+    ]
+    return (
+        select(cra.c.enterprise_id, *columns)
+        .where(cra.c.assessed_on <= points[-1])
+        .group_by(cra.c.enterprise_id)
+        .subquery("grade_stamps")
+    )
+
+
 def _is_rated(rank) -> ColumnElement:
     return rank.between(1, len(GRADES))
 
@@ -164,26 +187,52 @@ def grade_distribution(conn: Connection, f, *, entity_types: Sequence[str]) -> p
     region_code, a_count, b_count, c_count, d_count, rated_count, unrated_count. Shares are
     count / rated_count; regions without enterprises are absent.
     """
-    on = f.period.as_of
-    stamps = _GradeStamps([on])
-    rank = stamps.rank(0)
+    return _distributions(conn, f, [f.period.as_of], entity_types)[0]
+
+
+def grade_distributions(conn: Connection, f, *, entity_types: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`grade_distribution` at P's and at Q's as-of dates (in that order), from the same two scans."""
+    on = sorted({f.period.as_of, f.comparison.as_of})
+    frames = dict(zip(on, _distributions(conn, f, on, entity_types)))
+    return frames[f.period.as_of], frames[f.comparison.as_of]
+
+
+def _distributions(conn: Connection, f, on: list[date], entity_types: Sequence[str]) -> list[pd.DataFrame]:
+    """The grade distribution at each date of `on` (ascending), in two grouped queries: the
+    population per region from the register alone, and the grades from the assessed
+    enterprises only (joined to the register). 未分类 = population − rated."""
     key = region_key(f, ent.c.region_code, ent.c.office_code).label("region_code")
-    rated = count_if(_is_rated(rank))
-    stmt = (
-        select(
-            key,
-            *[count_if(rank == _RANK[g]).label(f"{g.lower()}_count") for g in GRADES],
-            rated.label("rated_count"),
-            (func.count() - rated).label("unrated_count"),
-        )
-        .select_from(stamps.joined_to(ent))
-        .where(
-            _in_population(on, entity_types), _placeable(), *scope_conditions(f, ent.c.region_code, ent.c.office_code)
-        )
+    common = (_in_scope(entity_types), ent.c.registered_on <= on[-1], _placeable(),
+              *scope_conditions(f, ent.c.region_code, ent.c.office_code))
+    population = select(key, *[count_if(_alive(d)).label(f"population_{i}") for i, d in enumerate(on)]).where(
+        *common
+    ).group_by(key)
+    stamps = _stamps_at(on)
+    graded = []
+    for i, d in enumerate(on):
+        rank = stamps.c[f"stamp_{i}"] % 10
+        graded += [count_if(and_(_alive(d), rank == _RANK[g])).label(f"{g.lower()}_{i}") for g in GRADES]
+    grades = (
+        select(key, *graded)
+        .select_from(stamps.join(ent, ent.c.id == stamps.c.enterprise_id))
+        .where(*common)
         .group_by(key)
-        .order_by(key)
     )
-    return _frame(conn.execute(stmt).all(), DISTRIBUTION_COLUMNS)
+    pop = _frame(conn.execute(population).all(), ["region_code", *[f"population_{i}" for i in range(len(on))]])
+    grade_columns = [f"{g.lower()}_{i}" for i in range(len(on)) for g in GRADES]
+    counts = _frame(conn.execute(grades).all(), ["region_code", *grade_columns])
+    merged = pop.merge(counts, on="region_code", how="left")
+    merged[grade_columns] = merged[grade_columns].fillna(0).astype("int64")
+    frames = []
+    for i in range(len(on)):
+        frame = pd.DataFrame({"region_code": merged["region_code"]})
+        for g in GRADES:
+            frame[f"{g.lower()}_count"] = merged[f"{g.lower()}_{i}"].astype("int64")
+        frame["rated_count"] = frame[[f"{g.lower()}_count" for g in GRADES]].sum(axis=1).astype("int64")
+        frame["unrated_count"] = (merged[f"population_{i}"] - frame["rated_count"]).astype("int64")
+        present = merged[f"population_{i}"] > 0
+        frames.append(frame[present].sort_values("region_code", kind="stable").reset_index(drop=True)[DISTRIBUTION_COLUMNS])
+    return frames
 
 
 @dataclass(frozen=True)
