@@ -92,7 +92,7 @@ def credit_cards(ctx) -> None:
     topic_link("pages/credit_risk.py")
     scope = credit_risk_entity_types()
     now, then = (
-        credit_risk.grade_totals(run(credit_risk.grade_distribution, f, entity_types=scope))
+        credit_risk.grade_totals(run(credit_risk.grade_distributions, f, entity_types=scope)[0])
         for f in (ctx.filters, ctx.filters.compared())
     )
     rate_card("high_risk_share", now.high_risk.numerator, now.high_risk.denominator,
