@@ -59,7 +59,7 @@ enterprises = Table(
     UniqueConstraint("uscc", name="uq_enterprises_uscc"),
     # Covering for the population scans (region scope + "alive on d" + the join key), which
     # on a province's register is the difference between a table scan and an index scan.
-    Index("ix_enterprises_scope", "region_code", "office_code", "registered_on", "deregistered_on", "id"),
+    Index("ix_enterprises_scope", "region_code", "office_code", "entity_type", "registered_on", "deregistered_on", "id"),
 )
 
 credit_risk_assessments = Table(
