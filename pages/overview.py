@@ -1,6 +1,7 @@
 """监管总览: what needs attention (需关注, metrics.md "Targets") and the period's headline figures
 of every topic, each linking to its page. The first page, projected first in a joint meeting."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import attention as att
@@ -8,9 +9,12 @@ from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.charts_credit_risk import scope_phrase
 from dashboard.config import credit_risk_entity_types, targets
-from dashboard.format import fmt_date
-from dashboard.ui import count_card, money_card, rate_card, section, summary_rate_card
-from queries import credit_risk, inspections, lists, penalties, revisits
+from dashboard.filters import region_phrase
+from dashboard.format import fmt_count, fmt_date, fmt_rate, fmt_signed_count
+from dashboard.i18n import ENTITY_TYPE, label, region_name
+from dashboard.ui import count_card, download_buttons, footnote, money_card, rate_card, section, summary_rate_card
+from dashboard.ui import table as show_table
+from queries import credit_risk, inspections, lists, market, penalties, revisits
 from queries.annual_reports import annual_report_rate_parts, season
 from queries.metrics import metric
 
@@ -129,6 +133,79 @@ def penalty_card(ctx) -> None:
     money_card("waived_amount", now.waived_yuan, then.waived_yuan, ctx)
 
 
+MARKET_CALIBER = (
+    "全部市场主体（企业、个体工商户、农民专业合作社）；总量为截至日在册（已登记、未注销）户数；"
+    "同比增长 = 截至日总量 / 上年同日总量 − 1，不论所选对比方式；新设、注销按登记、注销日期在本期（至截至日）计"
+)
+
+
+def market_cards(ctx) -> None:
+    """市场主体发展 (metrics.md §7), the row every bureau report opens with: total with its growth
+    year on year, new, closed and net, each count against the comparison period."""
+    f = ctx.filters
+    now, then = _now_and_then(ctx, market.market_summary)
+    st.subheader("市场主体发展", help=MARKET_CALIBER)
+    cards = st.columns(5)
+    with cards[0]:
+        count_card("market_total", now.total_count, then.total_count, ctx,
+                   help_note=f"截至{fmt_date(f.period.as_of)}，对比{fmt_date(f.comparison.as_of)}。")
+    with cards[1]:
+        rate_card("market_growth", now.growth_count, now.year_ago_count, None, None, ctx,
+                  help_note=f"{fmt_date(f.period.as_of)}总量{fmt_count(now.total_count)}户，"
+                            f"{fmt_date(market.year_ago(f))}总量{fmt_count(now.year_ago_count)}户。")
+    with cards[2]:
+        count_card("market_new", now.new_count, then.new_count, ctx)
+    with cards[3]:
+        count_card("market_closed", now.closed_count, then.closed_count, ctx)
+    with cards[4]:
+        count_card("market_net", now.net_count, then.net_count, ctx)
+
+
+def _market_rows(frame, first_column: str, names) -> list[dict]:
+    rows = []
+    for record in frame.to_dict("records"):
+        total, year_ago = int(record["total_count"]), int(record["year_ago_count"])
+        new, closed = int(record["new_count"]), int(record["closed_count"])
+        rows.append({
+            first_column: names(record),
+            "市场主体总量": total,
+            "上年同日总量": year_ago,
+            "同比增长": fmt_rate(total - year_ago, year_ago),
+            "本期新设": new,
+            "本期注销": closed,
+            "本期净增": fmt_signed_count(new - closed),
+        })
+    return rows
+
+
+def market_breakdown(ctx) -> None:
+    """市场主体 by entity type and by region (county, or office when one county is chosen)."""
+    f = ctx.filters
+    region_title = "监管所" if f.by_office else "旗县市区"
+    by_type = run(market.by_entity_type, f)
+    by_region = run(market.by_region, f)
+    now = run(market.market_summary, f)
+    total_row = {"total_count": now.total_count, "year_ago_count": now.year_ago_count,
+                 "new_count": now.new_count, "closed_count": now.closed_count}
+    st.markdown(f"#### 市场主体分类型、分地区（截至{fmt_date(f.period.as_of)}）")
+    left, right = st.columns(2)
+    with left:
+        rows = _market_rows(by_type, "主体类型", lambda r: label(ENTITY_TYPE, r["entity_type"]))
+        rows += _market_rows(pd.DataFrame([total_row]), "主体类型", lambda r: "合计")
+        types = pd.DataFrame(rows)
+        show_table(types, key="market_by_type")
+        download_buttons(types, "市场主体_分类型", ctx, key="market_by_type_download", caliber=MARKET_CALIBER)
+    with right:
+        rows = _market_rows(by_region, region_title, lambda r: region_name(r["region_code"], ctx.names))
+        if not f.office:  # one office is its own total: no second row with the same numbers
+            rows += _market_rows(pd.DataFrame([total_row]), region_title, lambda r: region_phrase(f, ctx.names))
+        regions = pd.DataFrame(rows)
+        show_table(regions, key="market_by_region")
+        download_buttons(regions, f"市场主体_分{region_title}", ctx, key="market_by_region_download",
+                         caliber=MARKET_CALIBER)
+    st.caption(footnote(ctx, MARKET_CALIBER).replace("<br>", "；"))
+
+
 def headline_cards(ctx) -> None:
     """One or two cards per topic under a link to its page; each topic guarded on its own."""
     st.subheader("本期要点")
@@ -142,8 +219,12 @@ def headline_cards(ctx) -> None:
 
 
 ctx = start_page("监管总览")
+with section():
+    market_cards(ctx)
 attention_column, cards_column = st.columns([5, 6], gap="medium")
 with attention_column, section():
     attention_list(ctx)
 with cards_column:
     headline_cards(ctx)
+with section():
+    market_breakdown(ctx)

@@ -115,7 +115,7 @@ METRICS: dict[str, Metric] = _registry(
     Metric("market_closed", "注销市场主体", "户", "count", NEUTRAL, "注销日期在本期（至截至日）的市场主体", "overview",
            short_label="注销", english="Deregistrations"),
     Metric("market_net", "市场主体净增", "户", "count", RISE_GOOD, "新设 − 注销；仅当对比期净增为正时给出增减百分比",
-           "overview", short_label="净增", english="Net new entities"),
+           "overview", short_label="净增", english="Net new entities", signed=True),
     # §1 credit risk
     Metric("rated_count", "已评级企业", "户", "count", NEUTRAL, f"{_SCOPE}；{_AS_OF}，有分类结果的在册企业数", "credit_risk",
            english="Rated enterprises"),

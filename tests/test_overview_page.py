@@ -221,3 +221,48 @@ def test_nothing_readable_is_a_warning_not_a_success(monkeypatch, tmp_path):
         w.value for w in at.warning
     ]
     assert not at.metric
+
+
+# --- 市场主体发展 (metrics.md §7) on the fixture of tests/test_market_queries.py ---------------
+
+@pytest.fixture(scope="module")
+def market_url(tmp_path_factory):
+    from tests.test_market_queries import fixture_rows
+
+    return sqlite_fixture(tmp_path_factory.mktemp("overview_market"), fixture_rows())
+
+
+def test_market_row_opens_the_overview(monkeypatch, market_url):
+    at = open_page(monkeypatch, market_url)
+    assert not at.exception
+    cards = {m.label: (m.value, m.delta or "") for m in at.metric}
+    # Figures worked out in tests/test_market_queries.py: total 9 at 11-22 vs 8 at Q's 11-15
+    # (+1, +12.5%); growth 9 / 7 − 1 = 28.6% (year on year, no change shown); new 4 vs 1
+    # (+3, +300.0%); closed 3 vs 1 (+2, +200.0%); net +1 vs 0 (no percentage: Q's net is not positive).
+    assert cards["市场主体总量"] == ("9", "+1（+12.5%）")
+    assert cards["市场主体同比增长"] == ("28.6%", "")
+    assert cards["新设市场主体"] == ("4", "+3（+300.0%）")
+    assert cards["注销市场主体"] == ("3", "+2（+200.0%）")
+    assert cards["市场主体净增"] == ("+1", "+1")
+    assert [m.label for m in at.metric][:5] == ["市场主体总量", "市场主体同比增长", "新设市场主体", "注销市场主体", "市场主体净增"]
+
+    by_type = next(d.value for d in at.dataframe if "主体类型" in d.value.columns)
+    assert list(by_type["主体类型"]) == ["企业", "个体工商户", "农民专业合作社", "合计"]
+    assert list(by_type["市场主体总量"]) == [4, 4, 1, 9]
+    assert list(by_type["同比增长"]) == ["0.0%", "33.3%", "—", "28.6%"]
+    assert list(by_type["本期净增"]) == ["0", "0", "+1", "+1"]
+    by_region = next(d.value for d in at.dataframe if "旗县市区" in d.value.columns and "本期新设" in d.value.columns)
+    assert list(by_region["旗县市区"]) == ["科尔沁区", "开鲁县", "全市"]
+    assert list(by_region["市场主体总量"]) == [6, 3, 9]
+    assert list(by_region["同比增长"]) == ["50.0%", "0.0%", "28.6%"]
+    assert list(by_region["本期注销"]) == [0, 3, 3]
+
+
+def test_market_by_office_has_no_duplicate_total(monkeypatch, market_url):
+    at = open_page(monkeypatch, market_url, params={"county": KEQIN, "office": KEQIN_YONGQING})
+    by_region = next(d.value for d in at.dataframe if "监管所" in d.value.columns and "本期新设" in d.value.columns)
+    # One office: its own row only (3 alive: 1, 2, 5), not a second "科尔沁区·…" row with the same numbers.
+    assert list(by_region["监管所"]) == ["科尔沁区永清市场监管所"]
+    assert list(by_region["市场主体总量"]) == [3]
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["市场主体总量"] == "3" and cards["市场主体同比增长"] == "50.0%"
