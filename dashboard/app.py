@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import config
+from dashboard import config, style
 from dashboard.cache import engine_for, run
 from dashboard.db import DataError
 from dashboard.doctor import check_schema
@@ -73,9 +73,7 @@ def start_page(title: str) -> PageContext:
     """
     _leave_legacy_pages_mode()
     st.session_state[SHOWN_FIGURES] = []
-    # Less empty space above the banner, so a page's cards and first chart fit a projector
-    # screen (style-only HTML takes no room on the page).
-    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.5rem}</style>")
+    style.inject()
     ctx = _bootstrap()
     page_header(title, ctx)
     if not require_data(ctx):

@@ -230,9 +230,10 @@ def trend_chart(
     fig.add_trace(_trend_line(city, ticks, ALL_REGIONS, theme.PRIMARY, width=4, labelled=True))
     fig.update_yaxes(ticksuffix="%", rangemode="tozero", title=None)
     fig.update_xaxes(type="category", title=None, tickangle=0)
-    legend_rows = math.ceil((len(shown) + 1) / 3)
-    theme.apply(fig, title, footnote, height=470 + 26 * legend_rows)
-    fig.update_layout(margin=dict(t=70 + 26 * legend_rows, b=130), legend=dict(y=1.0, font=dict(size=14)))
+    names = theme.legend_entries(fig)
+    legend_rows = math.ceil(len(names) / theme.legend_per_row(names))
+    theme.apply(fig, title, footnote, height=470 + theme.LEGEND_ROW_PX * legend_rows)
+    fig.update_layout(margin=dict(b=130))
     return fig
 
 

@@ -95,6 +95,70 @@ TEMPLATE = go.layout.Template(
 pio.templates["jianguan"] = TEMPLATE
 
 
+TITLE_TOP_PX = 12
+LEGEND_ROW_PX = 26
+LEGEND_GAP_PX = 10
+NARROWEST_PLOT_PX = 380
+"""The narrowest plot area a chart gets (a half-width column on a 1280 px screen wraps to a full
+row below 440 px, style.py), so legend rows and title lines are planned for it."""
+
+
+def text_px(text: str, font_px: float) -> float:
+    """The drawn width of `text`: a CJK character is one em, other characters about half."""
+    return sum(font_px if ord(ch) > 0x2E7F else font_px * 0.55 for ch in text)
+
+
+def legend_entries(fig: go.Figure) -> list[str]:
+    """The names the figure's legend shows (plotly shows none for a lone trace unless asked)."""
+    if fig.layout.showlegend is False:
+        return []
+    if len(fig.data) == 1 and fig.data[0].showlegend is not True:
+        return []
+    names: dict[str, str] = {}
+    for trace in fig.data:
+        if trace.showlegend is not False and trace.name:
+            names.setdefault(trace.legendgroup or trace.name, trace.name)
+    return list(names.values())
+
+
+def legend_per_row(names: list[str], font_px: float = 14) -> int:
+    """Legend entries per row: as many of the widest entry as the narrowest plot holds (1 to 4),
+    so the number of rows does not depend on the screen."""
+    if not names:
+        return 1
+    widest = max(text_px(name, font_px) for name in names) + 3 * font_px  # symbol and gap
+    return max(1, min(4, len(names), int(NARROWEST_PLOT_PX // widest)))
+
+
+def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14) -> None:
+    """Title at the top, a horizontal legend below it and the plot below both, at any size.
+
+    A long title's bracketed part ("（截至…）") moves to a second line rather than being cut at
+    the chart's edge. The legend's rows are fixed by giving each entry a fraction of the plot
+    width, so the top margin holds exactly the title and those rows: a legend can never grow up
+    into the title (as it did on a 1280 px projector). Both are placed in pixels from the top and
+    from the plot, so a taller chart (fullscreen) keeps them apart too. A vertical legend is
+    left alone.
+    """
+    text = fig.layout.title.text or ""
+    if not fig.layout.title.subtitle.text and text_px(text, title_px) > NARROWEST_PLOT_PX + 60 and "（" in text[1:]:
+        head, tail = text.split("（", 1)
+        fig.update_layout(title=dict(text=head, subtitle=dict(text="（" + tail, font=dict(size=round(title_px * 0.8)))))
+    lines = 2 if fig.layout.title.subtitle.text else 1
+    fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=TITLE_TOP_PX)))
+    top = TITLE_TOP_PX + round(title_px * 1.45) * lines + LEGEND_GAP_PX
+    names = legend_entries(fig)
+    if names and fig.layout.legend.orientation in (None, "h"):
+        per_row = legend_per_row(names, legend_px)
+        rows = -(-len(names) // per_row)
+        fig.update_layout(legend=dict(
+            orientation="h", yref="paper", y=1, yanchor="bottom", xanchor="left", x=0,
+            entrywidthmode="fraction", entrywidth=0.98 / per_row,
+        ))
+        top += rows * round(legend_px * 1.85) + LEGEND_GAP_PX
+    fig.update_layout(margin=dict(t=top))
+
+
 def apply(fig: go.Figure, title: str, footnote: str, height: int = 440) -> go.Figure:
     """Give a chart its title (what and when) and a footnote (口径, 数据截至), in the house style."""
     fig.update_layout(
@@ -114,7 +178,9 @@ def apply(fig: go.Figure, title: str, footnote: str, height: int = 440) -> go.Fi
                 showarrow=False,
                 align="left",
                 font=dict(size=12, color=MUTED),
+                name="footnote",
             )
         ],
     )
+    clear_title(fig, title_px=20)
     return fig

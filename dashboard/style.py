@@ -1,0 +1,73 @@
+"""The page's CSS, in one place: nothing is cut on a projector, and the meeting mode's large type.
+
+Streamlit cuts a card's label, value and change with "…" when the card is narrow (1280 px
+projectors with the sidebar open). A leader reading "到期…" or "改善（…" cannot tell what the
+card says, so every text inside a card wraps instead. `inject()` is called once per run by
+the page furniture; the CSS is style-only HTML and takes no room on the page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# Card texts wrap instead of ending in "…"; the change and its word go onto a second line
+# when they do not fit beside each other. A chart column narrower than 440 px (two side by
+# side on a 1280 px screen with the sidebar) takes a full row, so no chart is squeezed until
+# its title or legend is cut (theme.NARROWEST_PLOT_PX plans legends for that width).
+NO_CUT = """
+[data-testid='stMainBlockContainer']{padding-top:2.5rem}
+[data-testid='stMetric'] [data-testid='stMetricLabel'],
+[data-testid='stMetric'] [data-testid='stMetricLabel'] > div,
+[data-testid='stMetric'] [data-testid='stMetricValue'],
+[data-testid='stMetric'] [data-testid='stMetricDelta'],
+[data-testid='stMetric'] [data-testid='stMetricDeltaDescription']{
+  overflow:visible; white-space:normal; text-overflow:clip; height:auto; max-width:100%; min-width:0}
+[data-testid='stMetric'] .stMarkdownEllipsis,
+[data-testid='stMetric'] .stMarkdownEllipsis p{
+  overflow:visible; white-space:normal; text-overflow:clip; overflow-wrap:anywhere; line-height:1.3}
+[data-testid='stMetric'] *:has(> [data-testid='stMetricDelta']){flex-wrap:wrap; row-gap:0.25rem; height:auto}
+[data-testid='stMetricValue'] .stMarkdownEllipsis p{line-height:1.15}
+[data-testid='stHorizontalBlock']:has(> [data-testid='stColumn'] :is([data-testid='stPlotlyChart'],[data-testid='stDeckGlJsonChart'])){flex-wrap:wrap}
+[data-testid='stColumn']:has(:is([data-testid='stPlotlyChart'],[data-testid='stDeckGlJsonChart'])){min-width:min(100%,440px)}
+[data-testid='stPageLink'] p{white-space:normal; overflow:visible; text-overflow:clip}
+"""
+
+# Meeting mode (`?mode=present`): no sidebar, toolbar or Streamlit chrome; type sized by the
+# screen width (vw), so 1920 px gives ≥ 64 px values and ≥ 28 px labels, and 1280 px two thirds
+# of that; the screen fits the viewport without scrolling.
+PRESENT = """
+[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],[data-testid='stExpandSidebarButton'],
+[data-testid='stSidebarNav'],[data-testid='stHeader'],[data-testid='stToolbar'],[data-testid='stDecoration'],
+[data-testid='stStatusWidget'],footer{display:none !important}
+[data-testid='stMainBlockContainer']{padding:0.6vw 2vw 0.4vw 2vw !important; max-width:100% !important}
+[data-testid='stMain']{overflow:hidden}
+.present-topline{display:flex; justify-content:space-between; gap:1.5vw; font-size:max(14px,0.95vw);
+  color:#4a5561; border-bottom:1px solid #d5dbe1; padding-bottom:0.3vw; line-height:1.3}
+.present-topline b{color:#1f2933}
+.present-title{font-size:clamp(24px,2.1vw,64px); font-weight:700; color:#1f2933; line-height:1.2; margin:0}
+[data-testid='stMetric']{padding:0.5vw 0.9vw !important}
+[data-testid='stMetric'] [data-testid='stMetricLabel'] p{font-size:clamp(18px,1.5vw,48px) !important; line-height:1.25}
+[data-testid='stMetric'] [data-testid='stMetricValue'] p{font-size:clamp(40px,3.4vw,110px) !important; font-weight:600}
+[data-testid='stMetric'] [data-testid='stMetricValue']{font-size:clamp(40px,3.4vw,110px) !important}
+[data-testid='stMetric'] [data-testid='stMetricDelta'] p,
+[data-testid='stMetric'] [data-testid='stMetricDeltaDescription'] p{font-size:clamp(15px,1.15vw,38px) !important}
+[data-testid='stMetric'] [data-testid='stMetricDelta'] svg{width:1.1vw; height:1.1vw; min-width:14px; min-height:14px}
+[data-testid='stMetric'] [data-testid='stTooltipIcon']{display:none}
+.present-nav{font-size:max(14px,0.9vw); color:#4a5561}
+.present-notice{font-size:max(14px,0.95vw); color:#8a4b00; background:#fff4e0; border-radius:4px; padding:0.2vw 0.6vw}
+"""
+
+# A chart or the map in fullscreen fills the screen and keeps its title, legend and footnote
+# (plotly redraws at the element's size; the deck's legend is drawn beside it).
+FULLSCREEN = """
+[data-testid='stFullScreenFrame']:fullscreen{background:white; padding:1.5vw; overflow:auto}
+[data-testid='stFullScreenFrame']:fullscreen [data-testid='stPlotlyChart'],
+[data-testid='stFullScreenFrame']:fullscreen .stPlotlyChart,
+[data-testid='stFullScreenFrame']:fullscreen .js-plotly-plot{width:100% !important; height:calc(100vh - 3vw) !important}
+"""
+
+
+def inject(present: bool = False) -> None:
+    """Add the dashboard's CSS to the page (the meeting-mode rules too when `present`)."""
+    css = NO_CUT + FULLSCREEN + (PRESENT if present else "")
+    st.html(f"<style>{css}</style>")
