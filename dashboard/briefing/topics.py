@@ -15,7 +15,7 @@ from dashboard.briefing.model import (
 )
 from dashboard.filters import describe, region_phrase
 from dashboard.briefing.sentences import wan_text
-from dashboard.config import targets
+from dashboard.config import credit_risk_entity_types, targets
 from dashboard.format import fmt_count, fmt_date, fmt_range
 from dashboard.i18n import ALL_REGIONS, region_name
 from queries import credit_risk, inspections, lists, penalties, revisits
@@ -36,7 +36,7 @@ def attention_statuses(run, ctx: Context) -> dict[str, att.FigureStatus]:
     )
     labels = {"annual_report_rate": f"{season(f).report_year}年度年报公示率"}
     statuses = att.attention(parts, targets(), f, ctx.names, labels=labels)
-    return {s.figure.metric: s for s in statuses}
+    return {s.figure.code: s for s in statuses}
 
 
 def _unit_word(ctx: Context) -> str:
@@ -135,7 +135,7 @@ def lists_topic(run, ctx: Context, statuses, with_charts: bool = True) -> Topic:
 
 def credit_topic(run, ctx: Context, statuses, with_charts: bool = True) -> Topic:
     f = ctx.filters
-    now_frame, then_frame = run(credit_risk.grade_distribution, f), run(credit_risk.grade_distribution, f.compared())
+    now_frame, then_frame = run(credit_risk.grade_distributions, f, entity_types=credit_risk_entity_types())
     now, then = credit_risk.grade_totals(now_frame), credit_risk.grade_totals(then_frame)
     heads = [
         rate_headline("high_risk_share", now.high_risk.numerator, now.high_risk.denominator,
@@ -166,9 +166,9 @@ def credit_topic(run, ctx: Context, statuses, with_charts: bool = True) -> Topic
 
 def _credit_trend(run, ctx: Context) -> Chart:
     f = ctx.filters
-    frame = run(credit_risk.high_risk_trend, f)
+    frame = run(credit_risk.high_risk_trend, f, entity_types=credit_risk_entity_types())
     counties = list(ctx.regions.loc[ctx.regions["level"] == "county", "code"])
-    shown = list(f.counties) + ([f.office] if f.office else [])
+    shown = list(f.counties or counties) + ([f.office] if f.office else [])
     points = credit_risk.trend_points(f)
     title = f"高风险企业占比月末走势（{points[0].year}年{points[0].month}月—{fmt_date(points[-1])}）"
     footnote = chart_footnote(ctx, metric_caliber("high_risk_share") + "；末点为数据截至日")
