@@ -7,18 +7,47 @@ connection as its first argument. Failures come back as `DataError` with a Chine
 from __future__ import annotations
 
 import importlib
+import os
 
 import streamlit as st
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
-from dashboard.config import cache_ttl_seconds, database_url
+from dashboard.config import cache_ttl_seconds, database_url, duckdb_memory_mb
 from dashboard.db import readonly_engine, translate_error
 
 
-@st.cache_resource(show_spinner=False)
+def _file_identity(url: str) -> tuple | None:
+    """(inode, mtime) of a SQLite or DuckDB file URL (None for a server or a missing file): a
+    file replaced by a new load (the demo's atomic rename) gets a new engine."""
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() not in ("sqlite", "duckdb") or not parsed.database:
+            return None
+        stat = os.stat(parsed.database)
+    except Exception:  # noqa: BLE001 - a malformed URL or a missing file is reported by the engine
+        return None
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def _still_current(engine: Engine) -> bool:
+    return getattr(engine, "file_identity", None) == _file_identity(engine.url.render_as_string(hide_password=False))
+
+
+def _dispose(engine: Engine) -> None:
+    engine.dispose()
+
+
+@st.cache_resource(show_spinner=False, validate=_still_current, on_release=_dispose)
+def _engine(url: str) -> Engine:
+    engine = readonly_engine(url, duckdb_memory_mb=duckdb_memory_mb())
+    engine.file_identity = _file_identity(url)
+    return engine
+
+
 def engine_for(url: str) -> Engine:
-    """The app's read-only engine for `url` (one per URL and process)."""
-    return readonly_engine(url)
+    """The app's read-only engine for `url`: one per URL and process, held open (a DuckDB file
+    stays open, its pooled connections are cursors of it), renewed when the file is replaced."""
+    return _engine(url)
 
 
 @st.cache_data(ttl=cache_ttl_seconds(), show_spinner=False, max_entries=2000)

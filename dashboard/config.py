@@ -20,8 +20,8 @@ from queries.periods import BEIJING
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
-DEMO_DB_PATH = DATA_DIR / "demo.sqlite"
-DEMO_DB_URL = f"sqlite:///{DEMO_DB_PATH}"
+DEMO_DB_PATH = DATA_DIR / "demo.duckdb"
+DEMO_DB_URL = f"duckdb:///{DEMO_DB_PATH}"
 
 DB_URL_ENV = "DASHBOARD_DB_URL"
 TODAY_ENV = "DASHBOARD_TODAY"
@@ -62,7 +62,7 @@ def setting(name: str, default: str | None = None) -> str | None:
 
 
 def database_url() -> str:
-    """The reporting database's SQLAlchemy URL; the demo SQLite file by default."""
+    """The reporting database's SQLAlchemy URL; the demo DuckDB file by default."""
     return setting("db_url", DEMO_DB_URL)
 
 
@@ -101,6 +101,7 @@ def _number(name: str, default: float, low: float, high: float) -> tuple[float, 
 NUMERIC_SETTINGS = {
     "stale_after_hours": (36.0, 1.0, 24.0 * 365),
     "cache_ttl_seconds": (600.0, 0.0, 86400.0),
+    "duckdb_memory_mb": (1024.0, 64.0, 1024.0 * 1024),
 }
 
 
@@ -112,6 +113,11 @@ def stale_after_hours() -> float:
 def cache_ttl_seconds() -> int:
     """How long query results are cached."""
     return int(_number("cache_ttl_seconds", *NUMERIC_SETTINGS["cache_ttl_seconds"])[0])
+
+
+def duckdb_memory_mb() -> int:
+    """DuckDB's memory_limit for the app's held database, in MB (a DuckDB file only)."""
+    return int(_number("duckdb_memory_mb", *NUMERIC_SETTINGS["duckdb_memory_mb"])[0])
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,22 @@ strongest read-only guard it offers, so that a write is refused by the server it
   `statement_timeout` are set for the session.
 - MySQL / MariaDB: every transaction is `START TRANSACTION READ ONLY`, the session default is
   read only, and a statement time limit is set.
-- DuckDB: the file is opened with `read_only=True`.
+- DuckDB: the file is opened with `read_only=True`, once per engine: the engine's pooled
+  connections are cursors of that one database instance (DuckDB's way to use it from several
+  threads), so a query does not reopen the file and its catalogue.
 A production deployment should in addition use a SELECT-only database user (README).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +58,11 @@ def describe_url(url: str) -> str:
         return "（无法解析的连接串）"
 
 
-def readonly_engine(url: str) -> Engine:
-    """An engine on `url` that cannot write, with the guards listed in the module docstring."""
+def readonly_engine(url: str, duckdb_memory_mb: int | None = None) -> Engine:
+    """An engine on `url` that cannot write, with the guards listed in the module docstring.
+
+    `duckdb_memory_mb` caps a DuckDB database's memory (its `memory_limit`; DuckDB's own default
+    is 80 % of the machine). Dispose the engine to close the file."""
     try:
         parsed = make_url(url)
     except Exception as exc:
@@ -70,7 +76,7 @@ def readonly_engine(url: str) -> Engine:
         if backend in ("mysql", "mariadb"):
             return _mysql(parsed)
         if backend == "duckdb":
-            return _duckdb(parsed)
+            return _duckdb(parsed, duckdb_memory_mb)
     except NoSuchModuleError as exc:
         raise DatabaseUnavailable(f"缺少数据库驱动：{parsed.drivername}，请按 README 安装依赖。") from exc
     raise DatabaseUnavailable(f"不支持的数据库类型：{backend}（支持 SQLite、PostgreSQL、MySQL/MariaDB、DuckDB）。")
@@ -148,11 +154,56 @@ def _mysql(parsed) -> Engine:
     return engine
 
 
-def _duckdb(parsed) -> Engine:
+class _HeldDuckDB:
+    """One read-only DuckDB database instance, opened on first use and kept until `close()`.
+
+    `connect()` hands out a cursor of it for each pooled connection: a cursor is a separate
+    connection to the same instance, so threads each use their own (a DuckDB connection must
+    not be used by two threads at once) while sharing the catalogue and buffer cache.
+    """
+
+    def __init__(self, path: Path, config: dict[str, str], memory_mb: int | None):
+        self.path, self.config, self.memory_mb = path, config, memory_mb
+        self._root = None
+        self._lock = threading.Lock()
+
+    def connect(self):
+        import duckdb
+        from duckdb_engine import ConnectionWrapper
+
+        with self._lock:
+            if self._root is None:
+                root = duckdb.connect(str(self.path), read_only=True, config=self.config)
+                if self.memory_mb:
+                    # SET rather than a connect option: a connect option would make every other
+                    # read-only open of the file in this process (the demo's data-date check)
+                    # fail with "different configuration".
+                    root.execute(f"SET memory_limit = '{int(self.memory_mb)}MB'")
+                self._root = root
+            return ConnectionWrapper(self._root.cursor())
+
+    def close(self) -> None:
+        with self._lock:
+            if self._root is not None:
+                self._root.close()
+                self._root = None
+
+
+def _duckdb(parsed, memory_mb: int | None) -> Engine:
     database = parsed.database or ""
     if not database or database == ":memory:" or not Path(database).exists():
         raise DatabaseUnavailable(f"DuckDB 报表库文件不存在：{database or '（未指定）'}。")
-    return create_engine(parsed, connect_args={"read_only": True}, poolclass=NullPool)
+    config = {key: str(value) for key, value in parsed.query.items()}
+    held = _HeldDuckDB(Path(database), config, None if "memory_limit" in config else memory_mb)
+    engine = create_engine(
+        parsed.set(query={}), creator=held.connect, poolclass=QueuePool, pool_size=4, max_overflow=8, pool_timeout=60
+    )
+
+    @event.listens_for(engine, "engine_disposed")
+    def _close_file(_engine):
+        held.close()
+
+    return engine
 
 
 def translate_error(exc: BaseException, url: str) -> DataError:

@@ -4,8 +4,8 @@
 about 320,000 live market entities in eight counties and 32 supervision offices, three years of
 credit-risk grades, random inspections, list entries, enforcement cases and revisits, and three
 seasons of annual reports, all anchored on the data date (数据截至日), so a given (seed, data
-date, scale) always gives the same content. `ensure_demo_database()` builds data/demo.sqlite
-once, atomically. Command line:
+date, scale) always gives the same content. `ensure_demo_database()` builds data/demo.duckdb
+once, atomically (DuckDB is the embedded default; SQLite stays supported). Command line:
 
     python -m data.demo [--url URL] [--scale S] [--seed N] [--data-date YYYY-MM-DD] [--force]
 """
@@ -50,7 +50,7 @@ from data.demo_places import build_offices, region_rows
 from data.demo_store import checksum, write_duckdb, write_sqlalchemy, write_sqlite
 from queries.schema import metadata
 
-DEMO_DB_PATH = Path(__file__).resolve().parent / "demo.sqlite"
+DEMO_DB_PATH = Path(__file__).resolve().parent / "demo.duckdb"
 DEFAULT_SEED = 20261123
 BUREAU_NAME = "通辽市市场监督管理局"
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -140,15 +140,33 @@ def generate(
     return {name: len(next(iter(columns.values()))) for name, columns in sorted(tables.items())}
 
 
+def demo_url(path: Path = DEMO_DB_PATH) -> str:
+    """The URL of a demo file: SQLite for a .sqlite/.db file, DuckDB otherwise."""
+    return f"{'sqlite' if path.suffix in ('.sqlite', '.db') else 'duckdb'}:///{path}"
+
+
 def demo_data_date(path: Path = DEMO_DB_PATH) -> date | None:
     """The data date the demo file was generated for (None when absent or unreadable)."""
-    import sqlite3
-
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            row = conn.execute("SELECT value FROM report_meta WHERE key = 'refreshed_at'").fetchone()
-    except sqlite3.Error:
+    query = "SELECT value FROM report_meta WHERE key = 'refreshed_at'"
+    if not path.exists():
         return None
+    if demo_url(path).startswith("sqlite"):
+        import sqlite3
+
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                row = conn.execute(query).fetchone()
+        except sqlite3.Error:
+            return None
+    else:
+        import duckdb
+
+        try:
+            # read-only, without options: shares the app's held instance of the file, if any
+            with contextlib.closing(duckdb.connect(str(path), read_only=True)) as conn:
+                row = conn.execute(query).fetchone()
+        except duckdb.Error:
+            return None
     if not row:
         return None
     return datetime.fromisoformat(row[0]).astimezone(BEIJING).date() - timedelta(days=1)
@@ -160,7 +178,7 @@ def is_current(path: Path) -> bool:
 
 
 def ensure_demo_database(progress: Progress | None = None, refresh: bool = True) -> Path:
-    """data/demo.sqlite, generated (with the county boundaries) when it does not exist yet, or,
+    """data/demo.duckdb, generated (with the county boundaries) when it does not exist yet, or,
     with `refresh`, when it was generated for an earlier data date (a demo that is always "as of
     yesterday" instead of a red 数据已过期 banner a week later).
 
@@ -180,7 +198,7 @@ def ensure_demo_database(progress: Progress | None = None, refresh: bool = True)
         # shows no polygons; the demo itself still works.
         with contextlib.suppress(geo.BoundariesUnavailable):
             geo.build_boundaries()
-        _generate_file(f"sqlite:///{DEMO_DB_PATH}", progress=progress)
+        _generate_file(demo_url(DEMO_DB_PATH), progress=progress)
     return DEMO_DB_PATH
 
 
@@ -227,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point (see the module docstring)."""
     parser = argparse.ArgumentParser(prog="python -m data.demo", description="生成演示报表库（通辽市）")
     parser.add_argument(
-        "--url", default=f"sqlite:///{DEMO_DB_PATH}", help="target database URL (default: data/demo.sqlite)"
+        "--url", default=demo_url(DEMO_DB_PATH), help="target database URL (default: data/demo.duckdb)"
     )
     parser.add_argument("--scale", type=float, default=1.0, help="volume factor (1.0 = about 320,000 live entities)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)

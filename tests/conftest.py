@@ -70,6 +70,9 @@ class FixtureDB:
         if self.dialect == "sqlite":
             return sa.create_engine(self.url, poolclass=sa.pool.NullPool)
         if self.dialect == "duckdb":
+            # The app's engine holds the DuckDB file open, and DuckDB refuses a writable
+            # connection beside a read-only one in the same process: release it first.
+            self._release_readonly()
             return sa.create_engine(self.url, poolclass=sa.pool.NullPool)
         return sa.create_engine(self.url, poolclass=sa.pool.NullPool)
 
