@@ -132,11 +132,13 @@ def map_scale(areas: pd.DataFrame) -> ColorScale:
 
 # --- table -----------------------------------------------------------------------------------
 
-def county_table(figures: pd.DataFrame, total_name: str, region_title: str) -> pd.DataFrame:
-    """The downloadable table: one row per region, then the total (sums of the parts)."""
+def county_table(figures: pd.DataFrame, total_name: str | None, region_title: str) -> pd.DataFrame:
+    """The downloadable table: one row per region, then the total (sums of the parts) unless
+    `total_name` is None (one office chosen: its row is the total, a second would repeat it)."""
     totals = figures[COUNT_COLUMNS + ["high_risk_count", "q_high_risk_count", "q_rated_count"]].sum()
     rows = [_table_row(row, row["name"], region_title) for _, row in figures.iterrows()]
-    rows.append(_table_row(totals, total_name, region_title))
+    if total_name is not None:
+        rows.append(_table_row(totals, total_name, region_title))
     return pd.DataFrame(rows)
 
 

@@ -6,8 +6,10 @@ from dashboard import charts_credit_risk as charts
 from dashboard import config, maps
 from dashboard.app import start_page
 from dashboard.cache import run
+from dashboard.detail_table import detail_table
 from dashboard.filters import drill_into, region_phrase
 from dashboard.format import fmt_count, fmt_date
+from dashboard.i18n import region_name
 from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, section
 from dashboard.ui import table as show_table
 from queries import credit_risk as cr
@@ -70,12 +72,13 @@ def county_map(figures) -> None:
     level = "各监管所" if f.by_office else "各旗县市区"
     title = st.empty()
     controls = st.columns([3, 2] + ([1] if f.counties else []), vertical_alignment="center")
+    # The measure and the density toggle live in the URL (bind), so a copied link shows this view.
     measure = controls[0].segmented_control(
         "地图指标", list(charts.MEASURES), format_func=charts.MEASURES.get, default="high_risk_share",
-        required=True, key="credit_map_measure", label_visibility="collapsed",
+        required=True, key="credit_map_measure", label_visibility="collapsed", bind="query-params",
     )
     title.markdown(f"#### {level}{charts.MEASURES[measure]}（{fmt_date(f.period.as_of)}）")
-    show_density = controls[1].toggle("叠加C/D类企业密度", key="credit_map_density")
+    show_density = controls[1].toggle("叠加C/D类企业密度", key="credit_map_density", bind="query-params")
     if f.counties:
         controls[2].button("返回全市", key="credit_map_back", on_click=drill_into, args=(None,))
     county_name = ctx.names.get(f.counties[0]) if f.by_office else None
@@ -123,11 +126,36 @@ def _map_notes(areas, boundaries, density) -> None:
 
 
 def _drill(code: str | None) -> None:
-    """A clicked county narrows the whole page to it (the shared filter, kept in the URL)."""
+    """A clicked county narrows the whole page to it (the shared filter, kept in the URL); a
+    clicked office opens its C/D enterprise list (the list below the map, set to that office)."""
     counties = set(ctx.regions.loc[ctx.regions["level"] == "county", "code"])
     if code in counties and f.counties != (code,):
         drill_into(code)
         st.rerun()
+    offices = set(ctx.regions.loc[ctx.regions["level"] == "office", "code"])
+    # Only a new click moves the list: the map keeps its selection across reruns, and the list's
+    # own region picker must stay free to change afterwards.
+    if code in offices and st.session_state.get("credit_map_opened") != code:
+        st.session_state["credit_map_opened"] = code
+        st.session_state[f"{CD_LIST}_region"] = code
+        st.session_state[f"{CD_LIST}_page"] = 1
+    if code is None:
+        st.session_state.pop("credit_map_opened", None)
+
+
+CD_LIST = "credit_cd"
+
+
+def high_risk_list(figures) -> None:
+    """The C/D enterprises behind the shares: by region, searchable, paged in SQL, downloadable."""
+    opened = st.session_state.get("credit_map_opened")
+    if opened:
+        st.caption(f"已打开{region_name(opened, ctx.names)}的C/D类企业名单（地图上点击其他监管所可切换）。")
+    detail_table(
+        ctx, "high_risk", f"C/D类企业名单（{fmt_date(f.period.as_of)}）", CD_LIST,
+        region_options=list(figures["code"]), caliber=f"{SCOPE_PHRASE}；截至日最新分类结果为C类或D类的在册企业",
+        entity_types=SCOPE,
+    )
 
 
 def trend() -> None:
@@ -173,7 +201,8 @@ def migration() -> None:
 def table(figures) -> None:
     """The region figures as a table, downloadable as CSV and Excel."""
     region_title = "监管所" if f.by_office else "旗县市区"
-    frame = charts.county_table(figures, region_phrase(f, ctx.names), region_title)
+    # With one office chosen its own row is the total: no second "开鲁县·…所" row with the same numbers.
+    frame = charts.county_table(figures, None if f.office else region_phrase(f, ctx.names), region_title)
     st.markdown(f"#### {region_title}信用风险分类明细（{fmt_date(f.period.as_of)}）")
     show_table(frame, key="credit_table")
     download_buttons(frame, f"企业信用风险分类_{f.period.as_of.isoformat()}", ctx, key="credit_table_download")
@@ -211,6 +240,8 @@ if figures is not None:
         county_map(figures)
     with right, section():
         trend()
+    with section():
+        high_risk_list(figures)
     with section():
         grade_cards()
     left, right = st.columns(2)

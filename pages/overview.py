@@ -141,24 +141,24 @@ MARKET_CALIBER = (
 
 def market_cards(ctx) -> None:
     """市场主体发展 (metrics.md §7), the row every bureau report opens with: total with its growth
-    year on year, new, closed and net, each count against the comparison period."""
+    year on year, new and closed, each count against the comparison period (net in the new
+    card's tooltip and in the breakdown tables)."""
     f = ctx.filters
     now, then = _now_and_then(ctx, market.market_summary)
     st.subheader("市场主体发展", help=MARKET_CALIBER)
-    cards = st.columns(5)
+    cards = st.columns(4)
     with cards[0]:
         count_card("market_total", now.total_count, then.total_count, ctx,
                    help_note=f"截至{fmt_date(f.period.as_of)}，对比{fmt_date(f.comparison.as_of)}。")
     with cards[1]:
-        rate_card("market_growth", now.growth_count, now.year_ago_count, None, None, ctx,
+        rate_card("market_growth", now.growth_count, now.year_ago_count, None, None, ctx, short=True,
                   help_note=f"{fmt_date(f.period.as_of)}总量{fmt_count(now.total_count)}户，"
                             f"{fmt_date(market.year_ago(f))}总量{fmt_count(now.year_ago_count)}户。")
     with cards[2]:
-        count_card("market_new", now.new_count, then.new_count, ctx)
+        count_card("market_new", now.new_count, then.new_count, ctx, label="本期新设",
+                   help_note=f"本期净增（新设 − 注销）{fmt_signed_count(now.net_count)}户。")
     with cards[3]:
-        count_card("market_closed", now.closed_count, then.closed_count, ctx)
-    with cards[4]:
-        count_card("market_net", now.net_count, then.net_count, ctx)
+        count_card("market_closed", now.closed_count, then.closed_count, ctx, label="本期注销")
 
 
 def _market_rows(frame, first_column: str, names) -> list[dict]:

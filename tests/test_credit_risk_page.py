@@ -63,6 +63,11 @@ def _deck(at) -> dict[str, dict]:
     return {layer["id"]: layer for layer in spec["layers"]}
 
 
+def _region_table(at):
+    """The region table (the page also shows the C/D enterprise list)."""
+    return next(d.value for d in at.dataframe if "已评级企业" in d.value.columns)
+
+
 _chart = chart_titled
 _metrics = metric_values
 
@@ -80,7 +85,7 @@ def test_headline_cards_table_and_charts(monkeypatch, url, squares):
     assert cards["升级（向A类）"][0] == "2" and cards["降级（向D类）"][0] == "1"
     assert "改善（较上周）" in [m.proto.delta_description for m in at.metric if m.label.startswith("高风险占比")]
 
-    table = at.dataframe[0].value
+    table = _region_table(at)
     assert list(table["旗县市区"]) == ["科尔沁区", "开鲁县", "全市"]
     # 科尔沁区 3/7 vs 4/7 at Q (1 A, 2 D, 3 C, 4 B, 5 A, 6 D, 8 C); 开鲁县 1/3 vs 1/3 (10 C, 11 B, 15 A).
     assert list(table["高风险占比"]) == ["42.9%", "33.3%", "40.0%"]
@@ -181,7 +186,7 @@ def test_drilled_county_shows_its_offices_and_returns(monkeypatch, url, squares)
     # The two offices are 0.03° apart, about 30 px at the county's zoom: their labels would
     # overlap, so only the higher value (明仁) is labelled; 永清 keeps its circle and tooltip.
     assert [row["text"] for row in layers["labels"]["data"]] == ["明仁\n50.0%"]
-    table = at.dataframe[0].value
+    table = _region_table(at)
     assert list(table["监管所"]) == ["科尔沁区永清市场监管所", "科尔沁区明仁市场监管所", "其他", "科尔沁区"]
     assert list(table["已评级企业"]) == [3, 2, 2, 7]
     assert "其他没有边界或坐标" in shown_text(at)
@@ -288,3 +293,32 @@ def test_clicking_a_county_drills_into_it(url, squares):
         page.get_by_text("各旗县市区高风险占比").wait_for(timeout=60_000)
         assert "county=" not in page.url
         browser.close()
+
+
+def _cd_list(at):
+    return next(d.value for d in at.dataframe if "统一社会信用代码" in d.value.columns)
+
+
+def test_cd_enterprise_list_by_region_searchable(monkeypatch, url, squares):
+    at = open_page(monkeypatch, url, PAGE)
+    rows = _cd_list(at)
+    # C/D companies at 11-22: 6 (D), then the Cs by id: 1, 3, 10. Individuals 16 (D) are outside the scope.
+    assert list(rows["企业名称"]) == ["测试企业6", "测试企业1", "测试企业3", "测试企业10"]
+    assert list(rows["等级"]) == ["D类", "C类", "C类", "C类"]
+    assert list(rows["旗县市区"]) == ["科尔沁区", "科尔沁区", "科尔沁区", "开鲁县"]
+    assert "共 4 条" in shown_text(at)
+    at.text_input(key="credit_cd_search").set_value("企业1").run()
+    assert list(_cd_list(at)["企业名称"]) == ["测试企业1", "测试企业10"]
+
+    at = open_page(monkeypatch, url, PAGE, params={"county": KEQIN})
+    at.selectbox(key="credit_cd_region").set_value(KEQIN_YONGQING).run()
+    assert list(_cd_list(at)["企业名称"]) == ["测试企业1"]
+    at.selectbox(key="credit_cd_region").set_value("other").run()
+    assert list(_cd_list(at)["企业名称"]) == ["测试企业6"]  # in 科尔沁区, with an office of 开鲁县
+
+
+def test_one_office_table_has_no_duplicate_total_row(monkeypatch, url, squares):
+    at = open_page(monkeypatch, url, PAGE, params={"county": KAILU, "office": "150523001"})
+    table = _region_table(at)
+    assert list(table["监管所"]) == ["开鲁县开鲁镇市场监管所"]
+    assert list(table["已评级企业"]) == [3]

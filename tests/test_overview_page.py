@@ -238,13 +238,13 @@ def test_market_row_opens_the_overview(monkeypatch, market_url):
     cards = {m.label: (m.value, m.delta or "") for m in at.metric}
     # Figures worked out in tests/test_market_queries.py: total 9 at 11-22 vs 8 at Q's 11-15
     # (+1, +12.5%); growth 9 / 7 − 1 = 28.6% (year on year, no change shown); new 4 vs 1
-    # (+3, +300.0%); closed 3 vs 1 (+2, +200.0%); net +1 vs 0 (no percentage: Q's net is not positive).
+    # (+3, +300.0%); closed 3 vs 1 (+2, +200.0%).
     assert cards["市场主体总量"] == ("9", "+1（+12.5%）")
-    assert cards["市场主体同比增长"] == ("28.6%", "")
-    assert cards["新设市场主体"] == ("4", "+3（+300.0%）")
-    assert cards["注销市场主体"] == ("3", "+2（+200.0%）")
-    assert cards["市场主体净增"] == ("+1", "+1")
-    assert [m.label for m in at.metric][:5] == ["市场主体总量", "市场主体同比增长", "新设市场主体", "注销市场主体", "市场主体净增"]
+    assert cards["同比增长"] == ("28.6%", "")
+    assert cards["本期新设"] == ("4", "+3（+300.0%）")
+    assert cards["本期注销"] == ("3", "+2（+200.0%）")
+    assert [m.label for m in at.metric][:4] == ["市场主体总量", "同比增长", "本期新设", "本期注销"]
+    assert "本期净增（新设 − 注销）+1户" in next(m.help for m in at.metric if m.label == "本期新设")
 
     by_type = next(d.value for d in at.dataframe if "主体类型" in d.value.columns)
     assert list(by_type["主体类型"]) == ["企业", "个体工商户", "农民专业合作社", "合计"]
@@ -265,4 +265,4 @@ def test_market_by_office_has_no_duplicate_total(monkeypatch, market_url):
     assert list(by_region["监管所"]) == ["科尔沁区永清市场监管所"]
     assert list(by_region["市场主体总量"]) == [3]
     cards = {m.label: m.value for m in at.metric}
-    assert cards["市场主体总量"] == "3" and cards["市场主体同比增长"] == "50.0%"
+    assert cards["市场主体总量"] == "3" and cards["同比增长"] == "50.0%"
