@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, style
-from dashboard.cache import engine_for, run
+from dashboard.cache import check_freshness, run, run_on_engine
 from dashboard.db import DataError
 from dashboard.doctor import check_schema
 from dashboard.filters import sidebar_filters, url_notices
@@ -36,10 +36,10 @@ def ensure_demo_database() -> None:
     st.cache_data.clear()  # results of the old demo file are stale
 
 
-@st.cache_data(ttl=config.cache_ttl_seconds(), show_spinner=False)
-def schema_problems(url: str) -> list[str]:
-    """The schema check's sentences for `url` (cached: it probes every table and column)."""
-    return check_schema(engine_for(url))
+def schema_problems() -> list[str]:
+    """The schema check's sentences for the configured database (cached like every query: it
+    probes every table and column)."""
+    return run_on_engine(check_schema)
 
 
 def _banner(meta: dict[str, str]) -> tuple[datetime | None, str]:
@@ -99,6 +99,7 @@ def _leave_legacy_pages_mode() -> None:
 
 def _bootstrap() -> PageContext:
     ensure_demo_database()
+    check_freshness()  # results stay cached until the data date (refreshed_at) changes
     today = config.today()
     data_date = today - timedelta(days=1)
     meta: dict[str, str] = {}
@@ -113,7 +114,7 @@ def _bootstrap() -> PageContext:
         if found:
             data_date = found
         try:
-            for problem in schema_problems(config.database_url()):
+            for problem in schema_problems():
                 st.error(problem, icon=":material/table_chart:")
         except DataError as exc:
             st.error(exc.message, icon=":material/error:")

@@ -1,19 +1,26 @@
-"""The one caching wrapper: engine per URL (cache_resource), query results with a TTL (cache_data).
+"""The one caching wrapper: engine per URL (cache_resource), query results (cache_data) keyed by
+the SQL identity and the data date.
 
 Pages call `run(queries.topic.function, filters, ...)`; the function gets a read-only
-connection as its first argument. Failures come back as `DataError` with a Chinese message.
+connection as its first argument. A result is kept until report_meta.refreshed_at changes
+(checked at the start of every page run, `check_freshness`), with the TTL as a safety net.
+Failures come back as `DataError` with a Chinese message.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import threading
+import time
 
 import streamlit as st
+from sqlalchemy import select
 from sqlalchemy.engine import Engine, make_url
 
 from dashboard.config import cache_ttl_seconds, database_url, duckdb_memory_mb
 from dashboard.db import readonly_engine, translate_error
+from queries.schema import report_meta
 
 
 def _file_identity(url: str) -> tuple | None:
@@ -50,22 +57,85 @@ def engine_for(url: str) -> Engine:
     return _engine(url)
 
 
-@st.cache_data(ttl=cache_ttl_seconds(), show_spinner=False, max_entries=2000)
-def _cached(url: str, query_name: str, args: tuple, kwargs: tuple):
+# --- the data date: results are valid until report_meta.refreshed_at changes -------------------
+
+STAMP_RECHECK_SECONDS = 30.0
+"""How old a freshness check may be before `run` repeats it (a page run checks at its start)."""
+_stamps: dict[str, tuple[float, str]] = {}
+_stamps_lock = threading.Lock()
+
+
+def _read_stamp(url: str) -> str:
+    """report_meta.refreshed_at (with the file's identity for a file database); "" when unreadable
+    (then results are kept for the TTL only, and the query itself reports the failure)."""
+    try:
+        with engine_for(url).connect() as conn:
+            value = conn.execute(
+                select(report_meta.c.value).where(report_meta.c.key == "refreshed_at")
+            ).scalar_one_or_none()
+    except Exception:  # noqa: BLE001 - a broken database is reported by the page's own queries
+        return ""
+    return f"{value or ''}|{_file_identity(url) or ''}"
+
+
+def check_freshness(url: str | None = None) -> str:
+    """Read the data stamp of `url` (default: the configured database) now: one indexed
+    single-row query. Called at the start of every page run; returns the stamp."""
+    url = url or database_url()
+    stamp = _read_stamp(url)
+    with _stamps_lock:
+        _stamps[url] = (time.monotonic(), stamp)
+    return stamp
+
+
+def data_stamp(url: str) -> str:
+    """The stamp results of `url` are cached under: the last freshness check, repeated when it is
+    older than STAMP_RECHECK_SECONDS."""
+    with _stamps_lock:
+        known = _stamps.get(url)
+    if known is None or time.monotonic() - known[0] > STAMP_RECHECK_SECONDS:
+        return check_freshness(url)
+    return known[1]
+
+
+# --- results ------------------------------------------------------------------------------------
+
+@st.cache_data(ttl=cache_ttl_seconds(), show_spinner=False, max_entries=4000)
+def _cached(url: str, stamp: str, query_name: str, args: tuple, kwargs: tuple, on_engine: bool = False):
+    """One result per (database, data stamp, query function, bound arguments): the SQL identity,
+    valid until the data stamp changes; the TTL is only a safety net."""
     module_name, function_name = query_name.rsplit(".", 1)
     function = getattr(importlib.import_module(module_name), function_name)
     try:
+        if on_engine:
+            return function(engine_for(url), *args, **dict(kwargs))
         with engine_for(url).connect() as conn:
             return function(conn, *args, **dict(kwargs))
     except Exception as exc:  # noqa: BLE001 - every failure becomes one Chinese sentence
         raise translate_error(exc, url) from exc
 
 
+def _key(function, args: tuple, kwargs: dict) -> tuple:
+    return f"{function.__module__}.{function.__qualname__}", args, tuple(sorted(kwargs.items()))
+
+
 def run(function, *args, **kwargs):
-    """`function(conn, *args, **kwargs)` on the configured database, cached for the TTL.
+    """`function(conn, *args, **kwargs)` on the configured database, cached until the data
+    changes (report_meta.refreshed_at), at most for the TTL.
 
     Arguments must be hashable values (Filters, dates, strings, tuples), so the cache key is
-    exactly what the query reads.
+    exactly what the query reads. A query made of other queries (queries.common.composed) is
+    assembled from their cached results, so two names for the same SQL share one result.
     """
-    name = f"{function.__module__}.{function.__qualname__}"
-    return _cached(database_url(), name, args, tuple(sorted(kwargs.items())))
+    compose = getattr(function, "compose", None)
+    if compose is not None:
+        return compose(run, *args, **kwargs)
+    url = database_url()
+    return _cached(url, data_stamp(url), *_key(function, args, kwargs))
+
+
+def run_on_engine(function, *args, **kwargs):
+    """`function(engine, *args, **kwargs)` (a check that opens its own connections, like the
+    schema check), cached like `run`."""
+    url = database_url()
+    return _cached(url, data_stamp(url), *_key(function, args, kwargs), on_engine=True)

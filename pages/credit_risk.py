@@ -160,15 +160,7 @@ def high_risk_list(figures) -> None:
 
 def trend() -> None:
     """High-risk share at 12 month ends: the city and the counties shown (and the chosen office)."""
-    # The closed month ends are cached apart from the as-of point (the grade distribution), so
-    # they are computed once per data date and shared by every filter (cr.high_risk_trend).
-    closed, city, office_filter = cr.trend_parts(f)
-    frame = cr.trend_from_parts(
-        run(cr.high_risk_at, closed, f.counties if f.office else (), f.office, entity_types=SCOPE),
-        run(cr.grade_distributions, city, entity_types=SCOPE)[0],
-        run(cr.grade_distributions, office_filter, entity_types=SCOPE)[0] if office_filter else None,
-        f,
-    )
+    frame = run(cr.high_risk_trend, f, entity_types=SCOPE)
     counties = list(ctx.regions.loc[ctx.regions["level"] == "county", "code"])
     shown = list(f.counties or counties) + ([f.office] if f.office else [])
     points = cr.trend_points(f)
@@ -210,9 +202,7 @@ def table(figures) -> None:
 
 def data_quality_notes() -> None:
     """Rows the figures left out or counted as 未分类 (metrics.md, data-quality notes)."""
-    quality = cr.combine_quality(
-        run(cr.register_quality, f.period.as_of, entity_types=SCOPE), run(cr.scope_quality, f, entity_types=SCOPE)
-    )
+    quality = run(cr.data_quality, f, entity_types=SCOPE)
     if quality.orphan_assessments:
         notes.append(f"{fmt_count(quality.orphan_assessments)} 条分类结果的企业不在市场主体表中，未计入。")
     if quality.unplaceable_enterprises:

@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from queries.periods import Filters, month_end, shift_months, shift_years
-from queries.common import TOTAL, count_if, orphan_count, region_key, scope_conditions
+from queries.common import TOTAL, composed, count_if, orphan_count, region_key, scope_conditions
 from queries.schema import annual_reports, enterprises
 
 
@@ -133,17 +133,20 @@ def annual_report_season(conn: Connection, f: Filters, previous: bool = False) -
     return SeasonFigures(by_region=by_region, progress=progress)
 
 
-def annual_report_by_region(conn: Connection, f: Filters, previous: bool = False) -> pd.DataFrame:
+@composed
+def annual_report_by_region(run, f: Filters, previous: bool = False) -> pd.DataFrame:
     """One row per region. region_code, report_year, required_count (denominator),
     submitted_count (numerator), late_count (of the submitted, filed after 30 June of Y+1)."""
-    return annual_report_season(conn, f, previous).by_region
+    return run(annual_report_season, f, previous).by_region
 
 
-def annual_report_rate_parts(conn: Connection, f: Filters, previous: bool = False) -> pd.DataFrame:
+@composed
+def annual_report_rate_parts(run, f: Filters, previous: bool = False) -> pd.DataFrame:
     """For the overview: one row per region, then the total of the filter's scope (region_code
     TOTAL; the city when no county is chosen), each with the rate's numerator and denominator.
-    region_code, report_year, submitted_count (numerator), required_count (denominator), late_count."""
-    by_region = annual_report_by_region(conn, f, previous)
+    region_code, report_year, submitted_count (numerator), required_count (denominator), late_count.
+    (Made of `annual_report_season`, so the overview and the lists page share one scan.)"""
+    by_region = run(annual_report_season, f, previous).by_region
     total = {
         "region_code": TOTAL,
         "report_year": season(f, previous).report_year,
@@ -162,11 +165,12 @@ def season_month_ends(current: Season) -> list[date]:
     return ends
 
 
-def annual_report_progress(conn: Connection, f: Filters, previous: bool = False) -> pd.DataFrame:
+@composed
+def annual_report_progress(run, f: Filters, previous: bool = False) -> pd.DataFrame:
     """One row per month of the filing season up to the as-of month. month (1–12), counted_to
     (month end, or the as-of date), submitted_count (required enterprises filed by counted_to),
     required_count (at the as-of date, the headline's denominator)."""
-    return annual_report_season(conn, f, previous).progress
+    return run(annual_report_season, f, previous).progress
 
 
 def annual_report_orphans(conn: Connection, f: Filters) -> int:

@@ -6,6 +6,7 @@ once, and tested on every dialect in tests/test_common_queries.py.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -161,6 +162,25 @@ def bucket_index(col, buckets: Sequence[tuple[date, date]]) -> ColumnElement:
     """
     whens = [(between(col, start, end), literal(i)) for i, (start, end) in enumerate(buckets)]
     return case(*whens, else_=None)
+
+
+# --- queries made of other queries -------------------------------------------------------------
+
+def composed(compose):
+    """A query function made of other query functions' results: `compose(run, *args, **kwargs)`
+    asks for each part as `run(query, *args, **kwargs)`.
+
+    Called with a connection, the function runs its parts on it. The app's cache
+    (dashboard/cache.run) calls `compose` with its own `run` instead, so each part is cached
+    under its own identity (function and arguments) and shared with every other caller of the
+    same part: two names for the same SQL run it once.
+    """
+    @functools.wraps(compose)
+    def query(conn, *args, **kwargs):
+        return compose(lambda part, *a, **k: part(conn, *a, **k), *args, **kwargs)
+
+    query.compose = compose
+    return query
 
 
 # --- rates -----------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from queries.periods import month_end, shift_months
-from queries.common import Rate, count_if, days_between, orphan_count, region_key, scope_conditions
+from queries.common import Rate, composed, count_if, days_between, orphan_count, region_key, scope_conditions
 from queries.schema import credit_risk_assessments as cra
 from queries.schema import enterprises as ent
 from queries.schema import regions
@@ -188,13 +188,15 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
 
 # --- grade distribution ----------------------------------------------------------------------
 
-def grade_distribution(conn: Connection, f, *, entity_types: Sequence[str]) -> pd.DataFrame:
+@composed
+def grade_distribution(run, f, *, entity_types: Sequence[str]) -> pd.DataFrame:
     """One row per region (county, or office / "other" when one county is chosen) at P's as-of date.
 
     region_code, a_count, b_count, c_count, d_count, rated_count, unrated_count. Shares are
-    count / rated_count; regions without enterprises are absent.
+    count / rated_count; regions without enterprises are absent. (The first of
+    `grade_distributions`, which costs about the same and is what the pages ask for.)
     """
-    return _distributions(conn, f, [f.period.as_of], entity_types)[0]
+    return run(grade_distributions, f, entity_types=entity_types)[0]
 
 
 def grade_distributions(conn: Connection, f, *, entity_types: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -285,21 +287,23 @@ def trend_points(f) -> list[date]:
     return [d for d in month_ends if d < f.period.as_of] + [f.period.as_of]
 
 
-def high_risk_trend(conn: Connection, f, *, entity_types: Sequence[str]) -> pd.DataFrame:
+@composed
+def high_risk_trend(run, f, *, entity_types: Sequence[str]) -> pd.DataFrame:
     """One row per (trend point, county) over the whole city, plus the chosen office's own rows.
 
     point_on, region_code, high_risk_count, rated_count. The city line is the sum of the
     counties at each point. Counties are not narrowed by the filter (the city line needs
     them all); with an office chosen, its rows carry the office's code.
 
-    Built from parts a page caches apart (see `trend_parts`): the closed month ends, which do
-    not change until the data does, and the as-of point, which is the grade distribution.
+    Made of parts the cache keeps apart (see `trend_parts`): the closed month ends, which do
+    not change until the data does and are shared by every filter with the same office, and
+    the as-of point, which is the grade distribution the page's cards already read.
     """
     closed, city_filter, office_filter = trend_parts(f)
     return trend_from_parts(
-        high_risk_at(conn, closed, f.counties if f.office else (), f.office, entity_types=entity_types),
-        grade_distribution(conn, city_filter, entity_types=entity_types),
-        grade_distribution(conn, office_filter, entity_types=entity_types) if office_filter else None,
+        run(high_risk_at, closed, f.counties if f.office else (), f.office, entity_types=entity_types),
+        run(grade_distributions, city_filter, entity_types=entity_types)[0],
+        run(grade_distributions, office_filter, entity_types=entity_types)[0] if office_filter else None,
         f,
     )
 
@@ -558,13 +562,14 @@ class CreditDataQuality:
     that nonetheless have an assessment by P's as-of date: counted nowhere, said so."""
 
 
-def data_quality(conn: Connection, f, *, entity_types: Sequence[str]) -> CreditDataQuality:
+@composed
+def data_quality(run, f, *, entity_types: Sequence[str]) -> CreditDataQuality:
     """Orphan assessments, enterprises of the population at P's as-of date outside the region
     tree, assessments of in-scope enterprises with a grade other than A–D, C/D enterprises in
     scope at P's as-of date without coordinates, and assessed entities outside the scope."""
     return combine_quality(
-        register_quality(conn, f.period.as_of, entity_types=entity_types),
-        scope_quality(conn, f, entity_types=entity_types),
+        run(register_quality, f.period.as_of, entity_types=entity_types),
+        run(scope_quality, f, entity_types=entity_types),
     )
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import Date, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from queries.common import TOTAL, between, count_if, orphan_count, region_key, scope_conditions
+from queries.common import TOTAL, between, composed, count_if, orphan_count, region_key, scope_conditions
 from queries.metrics import target_metrics
 from queries.schema import enterprises, inspection_plans, inspection_tasks, inspections
 from queries.workdays import WorkCalendar, load_calendar
@@ -318,13 +318,15 @@ def region_figures(conn: Connection, f) -> pd.DataFrame:
     return frame[columns].sort_values("region_code", ignore_index=True)
 
 
-def targets_by_region(conn: Connection, f) -> pd.DataFrame:
+@composed
+def targets_by_region(run, f) -> pd.DataFrame:
     """One row per region and target metric, plus the total (region_code TOTAL) of the filter's regions.
 
     region_code, metric (differentiated_share, due_task_completion, publication_timeliness),
     numerator, denominator. Totals are the sums of the parts (every part is object-level).
+    (Made of `region_figures`, so the overview and the inspections page share one pass.)
     """
-    frame = region_figures(conn, f)
+    frame = run(region_figures, f)
     total = frame.drop(columns="region_code").sum().to_frame().T.assign(region_code=TOTAL)
     frame = pd.concat([frame, total], ignore_index=True)
     rows = [
