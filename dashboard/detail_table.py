@@ -13,9 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import downloads
-from dashboard.cache import run
+from dashboard.cache import engine_for, run
 from dashboard.config import database_url
-from dashboard.db import readonly_engine
 from dashboard.filters import describe
 from dashboard.format import fmt_count, fmt_date
 from dashboard.i18n import (
@@ -50,11 +49,13 @@ _CODES = {
     "listing_reason": ABNORMAL_LISTING_REASON,
     "category": CASE_CATEGORY,
     "violation_type": VIOLATION_TYPE,
-    "tier": {t: text.split("（")[0] for t, text in REVISIT_TIER.items()},
+    "tier": REVISIT_TIER,
 }
 _KIND = {"date": downloads.DATE, "count": downloads.COUNT, "yuan": downloads.AMOUNT}
 
 NAME = Column("enterprise_name", "企业名称", sort="enterprise_name")
+PARTY = Column("enterprise_name", "企业名称", "party", sort="enterprise_name")
+"""A case's party: a party that is not a registered entity has no enterprise row."""
 USCC = Column("uscc", "统一社会信用代码", sort="uscc")
 COUNTY = Column("region_code", "旗县市区", "region", sort="region_code")
 OFFICE = Column("office_code", "监管所", "office")
@@ -72,19 +73,18 @@ VIEWS: dict[str, tuple[Column, ...]] = {
         Column("days_overdue", "逾期天数", "count", sort="days_overdue"),
     ),
     "three_year": (
-        NAME, USCC, COUNTY, OFFICE, Column("listing_reason", "列入原因", "listing_reason", sort="listing_reason"),
-        Column("listed_on", "列入日期", "date", sort="listed_on"),
-        Column("eligible_on", "届满三年日期", "date", sort="listed_on"),
-        Column("status", "状态"),
+        Column("status", "状态"), Column("eligible_on", "届满三年日期", "date", sort="listed_on"),
+        NAME, USCC, COUNTY, OFFICE, Column("listed_on", "列入日期", "date"),
+        Column("listing_reason", "列入原因", "listing_reason", sort="listing_reason"),
     ),
     "overdue_revisits": (
-        Column("case_no", "案件编号", sort="case_no"), NAME, USCC, COUNTY, OFFICE,
-        Column("tier", "回访等级", "tier", sort="tier"), Column("round", "轮次", "count"),
+        Column("case_no", "案号", sort="case_no"), PARTY, USCC, COUNTY, OFFICE,
+        Column("tier", "回访等级", "tier", sort="tier"), Column("round", "轮次", "round"),
         Column("due_on", "应回访日期", "date", sort="due_on"),
         Column("days_overdue", "逾期天数", "count", sort="days_overdue"),
     ),
     "waived_cases": (
-        Column("case_no", "案件编号", sort="case_no"), NAME, USCC, COUNTY, OFFICE,
+        Column("case_no", "案号", sort="case_no"), PARTY, USCC, COUNTY, OFFICE,
         Column("category", "处罚类别", "category", sort="category"),
         Column("violation_type", "违法类型", "violation_type"),
         Column("decided_on", "决定日期", "date", sort="decided_on"),
@@ -93,6 +93,19 @@ VIEWS: dict[str, tuple[Column, ...]] = {
         Column("waived_yuan", "减免金额（元）", "yuan", sort="waived_order"),
     ),
 }
+
+
+def region_keys(ctx: PageContext) -> list[str]:
+    """The region keys of the page's "by region" breakdown, for the list's region picker: the
+    chosen county's offices and 其他, or the chosen (else all) counties; none for one office."""
+    f, regions = ctx.filters, ctx.regions
+    if f.office:
+        return []
+    if f.by_office:
+        offices = regions[(regions["level"] == "office") & (regions["parent_code"] == f.counties[0])]
+        return [*offices["code"], "other"]
+    counties = regions[regions["level"] == "county"]
+    return [c for c in counties["code"] if not f.counties or c in f.counties]
 
 
 def three_year_status(is_passed: bool, days: int) -> str:
@@ -112,12 +125,18 @@ def shown(frame: pd.DataFrame, code: str, names: dict) -> pd.DataFrame:
         if column.show == "region":
             out[column.header] = [region_name(v, names) for v in values]
         elif column.show == "office":
-            out[column.header] = ["" if v is None or pd.isna(v) else region_name(v, names, short_office=True) for v in values]
+            out[column.header] = ["—" if v is None or pd.isna(v) else region_name(v, names, short_office=True) for v in values]
+        elif column.show == "party":
+            out[column.header] = ["（非登记主体）" if v is None or pd.isna(v) else str(v) for v in values]
+        elif column.show == "round":
+            out[column.header] = [f"第{int(v)}次" for v in values]
+        elif column.show == "tier":
+            out[column.header] = ["类别不明" if v is None or pd.isna(v) else label(REVISIT_TIER, int(v)) for v in values]
         elif column.show == "grade":
             out[column.header] = ["未分类" if v is None or pd.isna(v) else label(_CODES["grade"], v) for v in values]
         elif column.show in _CODES:
             mapping = _CODES[column.show]
-            out[column.header] = [label(mapping, int(v) if column.show == "tier" and not pd.isna(v) else v) for v in values]
+            out[column.header] = [label(mapping, v) for v in values]
         elif column.show == "count":
             out[column.header] = [int(v) for v in values]
         elif column.show in ("date", "yuan"):
@@ -132,16 +151,12 @@ def _layout(code: str) -> downloads.Layout:
     return downloads.Layout(tuple(c.header for c in columns), tuple(_KIND.get(c.show, downloads.TEXT) for c in columns))
 
 
-def _chunks(url: str, f, code: str, names: dict, query: dict):
-    """The whole selection, a chunk per query, on a connection of its own (a download runs on
-    another thread, after the page run that drew the button)."""
-    engine = readonly_engine(url)
-    try:
-        with engine.connect() as conn:
-            for chunk in details.detail_chunks(conn, f, code, **query):
-                yield shown(chunk, code, names)
-    finally:
-        engine.dispose()
+def _chunks(engine, f, code: str, names: dict, query: dict):
+    """The whole selection, a chunk per query, on a connection of its own from the app's engine
+    (a download runs on another thread, after the page run that drew the button)."""
+    with engine.connect() as conn:
+        for chunk in details.detail_chunks(conn, f, code, **query):
+            yield shown(chunk, code, names)
 
 
 def detail_table(ctx: PageContext, code: str, title: str, key: str, *, region: str | None = None,
@@ -198,7 +213,7 @@ def detail_table(ctx: PageContext, code: str, title: str, key: str, *, region: s
     st.session_state[f"{key}_page"] = page.page + 1  # clamped: the selection may have shrunk
     footer[1].number_input("页码", min_value=1, max_value=page.page_count, step=1, key=f"{key}_page",
                            label_visibility="collapsed")
-    url, names = database_url(), dict(ctx.names)
+    engine, names = engine_for(database_url()), dict(ctx.names)
     stamp = describe(f, ctx.names) + (f"，{region_name(region, ctx.names)}" if region else "") + (
         f"，搜索“{search.strip()}”" if search and search.strip() else "")
     notes = downloads.notes_for(stamp, fmt_date(ctx.data_date), caliber)
@@ -206,7 +221,7 @@ def detail_table(ctx: PageContext, code: str, title: str, key: str, *, region: s
     name = download_name(title.split("（")[0], ctx)
 
     def frames():
-        return _chunks(url, f, code, names, query)
+        return _chunks(engine, f, code, names, query)
 
     footer[2].download_button("下载 CSV", downloads.streamed(downloads.write_csv, frames, layout), f"{name}.csv",
                               "text/csv", key=f"{key}_csv", on_click="ignore")

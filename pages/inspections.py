@@ -6,6 +6,7 @@ from dashboard import charts_inspections as charts
 from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.config import targets
+from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_rate
 from dashboard.i18n import ALL_REGIONS
 from dashboard.ui import count_card, download_buttons, footnote, quality_notes, section, summary_rate_card
@@ -131,6 +132,13 @@ def _overdue(ctx, as_of_text: str) -> None:
     _listing(ctx, listing, OVERDUE_TASKS, charts.overdue_table(listing, ctx.names), "双随机抽查_逾期任务", as_of_text)
 
 
+def _overdue_objects(ctx, as_of_text: str) -> None:
+    """The drawn objects behind the overdue tasks' 未完成户数: which enterprises are still waiting."""
+    detail_table(ctx, "overdue_objects", f"逾期任务中未检查的抽查对象（截至{as_of_text}）", "overdue_objects",
+                 region_options=region_keys(ctx),
+                 caliber="完成期限已过的任务中，截至日尚未检查的抽查对象；逾期天数 = 截至日 − 完成期限 + 1")
+
+
 def _unpublished(ctx, as_of_text: str) -> list[int]:
     listing = run(q.overdue_publications, ctx.filters)
     table = charts.overdue_publication_table(listing, ctx.names)
@@ -161,6 +169,8 @@ with section():
     _categories(ctx, as_of)
 with section():
     _overdue(ctx, as_of)
+with section():
+    _overdue_objects(ctx, as_of)
 years: list[int] = []
 with section():
     years = _unpublished(ctx, as_of)

@@ -13,11 +13,11 @@ from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.db import DataError
 from dashboard.config import targets
+from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_date, fmt_range
-from dashboard.ui import count_card, days_card, download_buttons, footnote, quality_notes, rate_card, section
+from dashboard.ui import count_card, days_card, footnote, quality_notes, rate_card, section
 from queries.annual_reports import SeasonFigures, annual_report_orphans, annual_report_season, season
 from queries.lists import (
-    DETAIL_LIMIT,
     WARNING_DAYS,
     WEEKLY_MAX_DAYS,
     credit_repair,
@@ -30,7 +30,6 @@ from queries.lists import (
 from queries.metrics import metric
 
 LIST_TITLES = {"abnormal": "经营异常名录", "serious": "严重违法失信名单"}
-PASSED_STYLE = "background-color: #fbe3e0; color: #8e1b10; font-weight: 600"
 REASON_LABELS = {
     "abnormal": (i18n.ABNORMAL_LISTING_REASON, i18n.ABNORMAL_REMOVAL_REASON),
     "serious": (i18n.SERIOUS_LISTING_REASON, i18n.SERIOUS_REMOVAL_REASON),
@@ -134,40 +133,22 @@ def credit_repair_cards(ctx, list_name: str) -> None:
         days_card("repair_median_days", repair.median_days, before.median_days, ctx)
 
 
-def warning_frame(ctx, rows: pd.DataFrame) -> pd.DataFrame:
-    """The warning rows as shown and downloaded: Chinese headers, names and reasons, days in words."""
-    days = zip(rows["days"], rows["is_passed"])
-    offices = zip(rows["office_code"], rows["region_code"])
-    return pd.DataFrame({
-        "状态": [f"已届满 {fmt_count(d)} 天" if passed else f"还有 {fmt_count(d)} 天届满" for d, passed in days],
-        "届满三年日期": rows["eligible_on"],
-        "企业名称": rows["enterprise_name"],
-        "统一社会信用代码": rows["uscc"],
-        "旗县市区": [i18n.region_name(code, ctx.names, short_office=True) for code in rows["region_code"]],
-        "监管所": [i18n.region_name(office, ctx.names, short_office=True) if pd.notna(office) else "—" for office, county in offices],
-        "列入日期": rows["listed_on"],
-        "列入原因": [i18n.label(i18n.ABNORMAL_LISTING_REASON, code) for code in rows["listing_reason"]],
-    })
-
-
 def warning_table(ctx) -> None:
     f = ctx.filters
-    warning = run(three_year_warning, f)
+    warning = run(three_year_warning, f, 0)  # the counts only: the rows are paged below
     st.subheader(f"届满三年预警（{WARNING_DAYS}天内届满三年、可列入严重违法失信名单）")
     window_end = fmt_date(f.period.as_of + timedelta(days=WARNING_DAYS))
-    bounded = warning.total_count > len(warning.rows)
     st.markdown(
         f"截至{fmt_date(f.period.as_of)}仍在经营异常名录、列入满三年之日不晚于{window_end}的："
         f"**共 {fmt_count(warning.total_count)} 户次，其中已届满 {fmt_count(warning.passed_count)} 户次**"
-        + (f"（下表及下载为最早届满的 {DETAIL_LIMIT} 条，可按旗县市区筛选查看其余）" if bounded else "")
+        "（已届满的排在前面，“已届满（超过 N 天）”按届满之日起算）"
     )
-    if warning.rows.empty:
+    if not warning.total_count:
         st.info("没有即将或已经届满三年的在册记录。")
         return
-    table = warning_frame(ctx, warning.rows)
-    styled = table.style.map(lambda v: PASSED_STYLE if v.startswith("已届满") else "", subset=["状态"])
-    st.dataframe(styled, hide_index=True, key="warning_table")
-    download_buttons(table, f"届满三年预警_{f.period.as_of.isoformat()}", ctx, key="warning")
+    detail_table(ctx, "three_year", f"届满三年预警名单（截至{fmt_date(f.period.as_of)}）", "warning",
+                 region_options=region_keys(ctx),
+                 caliber=f"截至日仍在经营异常名录、列入满三年之日不晚于截至日后{WARNING_DAYS}天的记录")
 
 
 def annual_report_section(ctx) -> None:
@@ -271,7 +252,8 @@ def data_quality(ctx) -> None:
 
 
 ctx = start_page("经营异常名录与严重违法失信名单")
-for tab, list_name in zip(st.tabs(list(LIST_TITLES.values())), LIST_TITLES):
+# The open tab is in the URL (bind), so a copied link opens the same list.
+for tab, list_name in zip(st.tabs(list(LIST_TITLES.values()), key="list_tab", bind="query-params"), LIST_TITLES):
     with tab:
         list_tab(ctx, list_name)
 data_quality(ctx)

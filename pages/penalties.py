@@ -6,6 +6,7 @@ from dashboard import charts_penalties as charts
 from dashboard.app import start_page
 from dashboard.briefing import briefing_subject, penalties_sentence
 from dashboard.cache import run
+from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_range
 from dashboard.ui import count_card, download_buttons, footnote, money_card, quality_notes, section
 from queries import penalties as q
@@ -96,6 +97,12 @@ def region_table(ctx) -> None:
     download_buttons(table, "包容审慎减免处罚_分地区", ctx, key="penalties_regions")
 
 
+def waived_cases(ctx) -> None:
+    """The cases behind 减免处罚金额: searchable, paged in SQL, downloadable."""
+    detail_table(ctx, "waived_cases", f"减免处罚案件清单（{when}）", "waived_cases", region_options=region_keys(ctx),
+                 caliber="处罚决定日期在本期的从轻、减轻、轻微免罚、首违不罚案件；减免金额 = 裁量基准罚款 − 实际罚没款")
+
+
 def data_quality(ctx) -> None:
     f = ctx.filters
     summary = run(q.penalty_summary, f)
@@ -127,5 +134,7 @@ with section():
     trend(ctx)
 with section():
     region_table(ctx)
+with section():
+    waived_cases(ctx)
 with section():
     data_quality(ctx)

@@ -6,6 +6,7 @@ from dashboard import charts_revisits as charts
 from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.config import targets
+from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_range
 from dashboard.ui import count_card, download_buttons, footnote, quality_notes, section, summary_rate_card
 from queries.metrics import metric
@@ -79,18 +80,14 @@ with right, section():
 
 with section():
     st.subheader("逾期未回访清单")
-    overdue = run(overdue_revisits, f)
     total = run(revisit_summary, f).overdue_count
-    shown = f"，下表列出逾期最久的 {fmt_count(len(overdue))} 条" if total > len(overdue) else ""
-    st.caption(f"截至{f.period.as_of.month}月{f.period.as_of.day}日共 {fmt_count(total)} 条回访到期未完成{shown}；"
+    st.caption(f"截至{f.period.as_of.month}月{f.period.as_of.day}日共 {fmt_count(total)} 条回访到期未完成；"
                "逾期天数 = 截至日 − 到期日 + 1。")
-    table = charts.overdue_table(overdue, ctx.names, within=county)
-    if table.empty:
+    if not total:
         st.success("没有逾期未回访的记录。")
     else:
-        st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(table), 560),
-                     column_config={"到期日": st.column_config.DateColumn(format="YYYY-MM-DD")})
-        download_buttons(table, "逾期未回访清单", ctx, key="overdue_revisits")
+        detail_table(ctx, "overdue_revisits", "逾期未回访清单", "overdue_revisits", region_options=region_keys(ctx),
+                     caliber="到期日已过、截至日仍未回访的全部回访记录（不限本期）")
 
 with section():
     quality = run(revisit_quality, f)

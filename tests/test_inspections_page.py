@@ -117,3 +117,12 @@ def test_without_workday_table(monkeypatch, tmp_path):
     # Monday–Friday: deadlines 19–23 Oct ← inspected 21–25 Sep; 33 (24 Sep → 22 Oct) is unpublished,
     # 32 and 31 (24 Sep, published 29/30 Oct) are late now; 35 (21 Sep, published before) on time → 1/4.
     assert _metrics(at)[":red[**未达标**] 公示及时率（目标≥95.0%）"][0] == "25.0%"
+
+
+def test_overdue_objects_list_the_outstanding_enterprises(monkeypatch, url):
+    page = open_page(monkeypatch, url, page=PAGE)
+    table = next(d.value for d in page.dataframe if "完成期限" in d.value.columns and "统一社会信用代码" in d.value.columns)
+    # One outstanding object in each overdue task (see the overdue task table): most overdue first.
+    assert table[["旗县市区", "抽查任务", "逾期天数"]].values.tolist() == [
+        ["开鲁县", "企业年度报告公示信息抽查", 23], ["科尔沁区", "企业登记事项抽查", 7],
+    ]

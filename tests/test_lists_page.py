@@ -75,9 +75,10 @@ def test_stock_identity_is_shown(page):
 
 
 def test_warning_table_rows(page):
-    table = page.dataframe[0].value
+    table = next(d.value for d in page.dataframe if "届满三年日期" in d.value.columns)
     assert list(table["企业名称"]) == ["测试企业10", "测试企业11", "测试企业12", "测试企业9", "测试企业13"]
-    assert list(table["状态"]) == ["已届满 114 天", "已届满 53 天", "已届满 1 天", "还有 54 天届满", "还有 90 天届满"]
+    # "已届满（超过 N 天）": days since the anniversary, counting it; not "N 天内届满".
+    assert list(table["状态"]) == ["已届满（超过114天）", "已届满（超过53天）", "已届满（超过1天）", "剩余54天", "剩余90天"]
     assert list(table["旗县市区"]) == ["科尔沁区", "开鲁县", "科尔沁区", "科尔沁区", "开鲁县"]
     # office names without the county's; e9 has no office
     assert list(table["监管所"]) == ["永清市场监管所", "开鲁镇市场监管所", "明仁市场监管所", "—", "开鲁镇市场监管所"]

@@ -6,6 +6,8 @@
 """
 
 
+from decimal import Decimal
+
 import pytest
 
 from tests.apptest_support import chart_titled, metric_values, open_page, shown_text, sqlite_fixture
@@ -113,3 +115,12 @@ def test_period_without_cases(url, monkeypatch):
     assert at.code[0].value == "2026年1月5日—11日，全市市场监管系统未办理行政处罚案件。"
     assert metrics(at)["减免处罚金额"][0] == "0.00万元"
     assert not [expander for expander in at.expander if expander.label.startswith("数据质量提示")]
+
+
+def test_waived_case_list_adds_up_to_the_card(page):
+    table = next(d.value for d in page.dataframe if "减免金额（元）" in d.value.columns)
+    # The 3 免罚 and 3 从轻减轻 cases of P, latest decision first; their (base − fine) sum to the
+    # card's 20299.85 元.
+    assert len(table) == 6 and "共 6 条" in shown_text(page)
+    assert sum(table["减免金额（元）"]) == Decimal("20299.85")
+    assert list(table["决定日期"]) == sorted(table["决定日期"], reverse=True)

@@ -61,9 +61,14 @@ def test_charts_show_rates_with_target_words(monkeypatch, url):
     assert methods["text"][0] == "2 次（40.0%）"
 
 
+def _overdue(at):
+    """The overdue-revisit list (paged in SQL, dashboard/detail_table.py)."""
+    return next(d.value for d in at.dataframe if "案号" in d.value.columns)
+
+
 def test_overdue_table_and_quality_notes(monkeypatch, url):
     at = open_page(monkeypatch, url, page=PAGE)
-    table = at.dataframe[0].value
+    table = _overdue(at)
     assert table["案号"].tolist() == ["通市监处〔2026〕9号", "通市监处〔2026〕3号", "通市监处〔2026〕1号"]
     assert table["旗县市区"].tolist() == ["科尔沁区", "开鲁县", "科尔沁区"]
     assert table["逾期天数"].tolist() == [53, 4, 3]
@@ -88,10 +93,10 @@ def test_one_county_groups_by_office(monkeypatch, url):
     assert sampling["text"] == ["0.0%（0/1）未达标", "—（无三级案件）", "100.0%（1/1）"]
     cards = {m.label: m.value for m in at.metric}
     assert cards["本期应回访"] == "6"
-    table = at.dataframe[0].value
+    table = _overdue(at)
     # 科尔沁区's overdue revisits 8 and 2 both belong to enterprise 1 of 永清所
     assert table[["案号", "监管所", "逾期天数"]].values.tolist() == [
-        ["通市监处〔2026〕9号", "永清所", 53], ["通市监处〔2026〕1号", "永清所", 3],
+        ["通市监处〔2026〕9号", "永清市场监管所", 53], ["通市监处〔2026〕1号", "永清市场监管所", 3],
     ]
 
 
