@@ -67,7 +67,59 @@ FULLSCREEN = """
 """
 
 
+# Printing from the browser (Ctrl+P → PDF): no sidebar, widgets or Streamlit chrome, cards and
+# footnotes wrap, a chart never splits across pages, and each chart is scaled to the paper's
+# width (its SVG gets a viewBox: FIT_SVG below), so nothing is cut at the right.
+PRINT = """
+@page{size:A4 portrait; margin:12mm}
+@media print{
+[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],[data-testid='stExpandSidebarButton'],
+[data-testid='stSidebarNav'],[data-testid='stHeader'],[data-testid='stToolbar'],[data-testid='stDecoration'],
+[data-testid='stStatusWidget'],[data-testid='stElementToolbar'],footer,.modebar-container,
+[data-testid='stPopover'],[data-testid='stButton'],[data-testid='stDownloadButton'],[data-testid='stBaseButton-secondary'],
+[data-testid='stSegmentedControl'],[data-testid='stCheckbox'],[data-testid='stToggle'],[data-testid='stSelectbox'],
+[data-testid='stMultiSelect'],[data-testid='stRadio'],[data-testid='stDateInput'],[data-testid='stButtonGroup'],
+[data-testid='stTooltipIcon'],[data-testid='stPills']{display:none !important}
+html,body,[data-testid='stApp'],[data-testid='stAppViewContainer'],[data-testid='stMain']{
+  overflow:visible !important; height:auto !important; position:static !important}
+[data-testid='stMainBlockContainer']{max-width:100% !important; padding:0 !important}
+[data-testid='stMetric'],[data-testid='stPlotlyChart'],[data-testid='stDeckGlJsonChart'],
+[data-testid='stExpander'],[data-testid='stAlert']{break-inside:avoid}
+[data-testid='stCaptionContainer'],[data-testid='stCaptionContainer'] *,[data-testid='stMarkdownContainer'] p{
+  white-space:normal !important; overflow:visible !important; text-overflow:clip !important; overflow-wrap:anywhere}
+[data-testid='stHorizontalBlock']{flex-wrap:wrap !important}
+[data-testid='stColumn']:has(:is([data-testid='stPlotlyChart'],[data-testid='stDeckGlJsonChart'])){min-width:100% !important}
+[data-testid='stPlotlyChart'],[data-testid='stPlotlyChart'] > div,.js-plotly-plot,.js-plotly-plot .plot-container,
+.js-plotly-plot .svg-container{width:100% !important; max-width:100% !important; height:auto !important}
+.js-plotly-plot .svg-container > .main-svg:first-child{position:relative !important}
+.js-plotly-plot .main-svg{width:100% !important; height:auto !important}
+}
+"""
+
+# Gives every plotly SVG a viewBox equal to its own size (no change on screen), kept in step as
+# charts redraw, so that the print rules above can scale a chart to the paper's width.
+FIT_SVG = """<script>
+(() => {
+  if (window.__jgFitSvg) return;
+  window.__jgFitSvg = true;
+  let queued = false;
+  const sync = () => {
+    queued = false;
+    for (const svg of document.querySelectorAll('.js-plotly-plot .main-svg')) {
+      const w = svg.getAttribute('width'), h = svg.getAttribute('height');
+      const box = `0 0 ${w} ${h}`;
+      if (w && h && svg.getAttribute('viewBox') !== box) svg.setAttribute('viewBox', box);
+    }
+  };
+  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(sync); } })
+    .observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['width', 'height']});
+  sync();
+})();
+</script>"""
+
+
 def inject(present: bool = False) -> None:
     """Add the dashboard's CSS to the page (the meeting-mode rules too when `present`)."""
-    css = NO_CUT + FULLSCREEN + (PRESENT if present else "")
+    css = NO_CUT + FULLSCREEN + PRINT + (PRESENT if present else "")
     st.html(f"<style>{css}</style>")
+    st.html(FIT_SVG, unsafe_allow_javascript=True)

@@ -184,3 +184,28 @@ def apply(fig: go.Figure, title: str, footnote: str, height: int = 440) -> go.Fi
     )
     clear_title(fig, title_px=20)
     return fig
+
+
+# The chart toolbar (st.plotly_chart's config): the camera saves a PNG at 2× the on-screen size,
+# title and footnote included (they are part of the figure), and every button speaks Chinese
+# (plotly.js's own locale mechanism, the dictionary given with the chart: nothing is fetched).
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "监管驾驶舱图表"},
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toggleSpikelines", "hoverClosestCartesian",
+                               "hoverCompareCartesian"],
+    "locale": "zh-CN",
+    "locales": {"zh-CN": {"dictionary": {
+        "Download plot as a png": "下载图片（PNG，2倍清晰度，含标题与口径）",
+        "Download plot": "下载图片",
+        "Zoom": "缩放", "Pan": "平移", "Zoom in": "放大", "Zoom out": "缩小",
+        "Autoscale": "自动范围", "Reset axes": "还原坐标轴", "Reset view": "还原视图",
+        "Box Select": "框选", "Lasso Select": "套索选择",
+        "Toggle Spike Lines": "显示辅助线", "Show closest data on hover": "悬停显示最近数据",
+        "Compare data on hover": "悬停比较数据", "Double-click to zoom back out": "双击还原",
+        "Taking snapshot - this may take a few seconds": "正在生成图片……",
+        "Snapshot succeeded": "图片已生成",
+        "Sorry, there was a problem downloading your snapshot!": "图片生成失败，请重试。",
+        "Produced with Plotly.js": "由 Plotly.js 绘制",
+    }, "format": {"decimal": ".", "thousands": ","}}},
+}
