@@ -47,7 +47,9 @@ def test_printing_a_page_hides_the_chrome_and_cuts_nothing(server):  # noqa: F81
         page = browser.new_page(viewport={"width": 1280, "height": 720}, locale="zh-CN")
         _open(page, f"{server}/credit_risk")
         assert page.locator('[data-testid="stSidebar"]').is_visible()
-        assert page.locator(".js-plotly-plot").count() >= 2
+        # the charts draw after the script; each SVG gets its viewBox as it appears
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg[viewBox]').length >= 2",
+                               timeout=60_000)
         assert page.locator('[data-testid="stMetric"]').count() >= 4
         page.emulate_media(media="print")
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
