@@ -12,7 +12,10 @@ import streamlit as st
 # font servers, which bureau networks cannot reach.
 FAVICON = str(Path(__file__).resolve().parent / "dashboard" / "static" / "favicon.png")
 
-st.set_page_config(page_title="监管驾驶舱", page_icon=FAVICON, layout="wide", initial_sidebar_state="expanded")
+# Meeting mode (?mode=present) draws its own screens on any page's URL, without the sidebar.
+PRESENT = st.query_params.get("mode") == "present"
+st.set_page_config(page_title="监管驾驶舱", page_icon=FAVICON, layout="wide",
+                   initial_sidebar_state="collapsed" if PRESENT else "expanded")
 
 PAGES = [
     st.Page("pages/overview.py", title="监管总览", icon=":material/dashboard:", default=True),
@@ -23,4 +26,11 @@ PAGES = [
     st.Page("pages/penalties.py", title="包容审慎减免处罚", icon=":material/balance:"),
 ]
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES, position="hidden" if PRESENT else "sidebar")
+if PRESENT:
+    from dashboard.present_screens import run_show
+
+    run_show(page.url_path)
+else:
+    st.session_state["page_url_path"] = page.url_path  # where the 会议演示 button starts the show
+    page.run()

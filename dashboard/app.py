@@ -11,7 +11,8 @@ from dashboard import config, style
 from dashboard.cache import check_freshness, run, run_on_engine
 from dashboard.db import DataError
 from dashboard.doctor import check_schema
-from dashboard.filters import sidebar_filters, url_notices
+from dashboard.filters import sidebar_filters, to_url, url_notices
+from dashboard.present import present_url
 from dashboard.format import fmt_date
 from queries.periods import data_date_from_refreshed
 from dashboard.ui import SHOWN_FIGURES, PageContext, page_header, require_data
@@ -122,6 +123,10 @@ def _bootstrap() -> PageContext:
     for problem in config.setting_problems():
         st.warning(problem)
     filters = sidebar_filters(regions, today, data_date)
+    st.sidebar.link_button(
+        "会议演示模式", present_url(st.session_state.get("page_url_path") or "overview", to_url(filters)),
+        icon=":material/slideshow:", help="全屏大字、一屏一个专题，筛选条件与数据截至日固定；←/→ 翻屏。",
+    )
     for notice in url_notices():
         st.warning(notice)
     if filters.notice:

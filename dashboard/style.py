@@ -41,6 +41,12 @@ PRESENT = """
 [data-testid='stStatusWidget'],footer{display:none !important}
 [data-testid='stMainBlockContainer']{padding:0.6vw 2vw 0.4vw 2vw !important; max-width:100% !important}
 [data-testid='stMain']{overflow:hidden}
+[data-testid='stMainBlockContainer']{height:100vh}
+[data-testid='stMainBlockContainer'] > [data-testid='stVerticalBlock']{height:100%; flex-wrap:nowrap; gap:0.5vw}
+[data-testid='stLayoutWrapper']:has(> .st-key-present_chart){flex:1 1 0; min-height:0}
+.st-key-present_chart{height:100%}
+.st-key-present_chart [data-testid='stElementContainer']{height:100%}
+.st-key-present_attention :is(p,li){font-size:clamp(18px,1.5vw,48px); line-height:1.4}
 .present-topline{display:flex; justify-content:space-between; gap:1.5vw; font-size:max(14px,0.95vw);
   color:#4a5561; border-bottom:1px solid #d5dbe1; padding-bottom:0.3vw; line-height:1.3}
 .present-topline b{color:#1f2933}

@@ -121,16 +121,16 @@ def legend_entries(fig: go.Figure) -> list[str]:
     return list(names.values())
 
 
-def legend_per_row(names: list[str], font_px: float = 14) -> int:
+def legend_per_row(names: list[str], font_px: float = 14, narrowest_px: int = NARROWEST_PLOT_PX) -> int:
     """Legend entries per row: as many of the widest entry as the narrowest plot holds (1 to 4),
     so the number of rows does not depend on the screen."""
     if not names:
         return 1
     widest = max(text_px(name, font_px) for name in names) + 3 * font_px  # symbol and gap
-    return max(1, min(4, len(names), int(NARROWEST_PLOT_PX // widest)))
+    return max(1, min(4, len(names), int(narrowest_px // widest)))
 
 
-def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14) -> None:
+def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14, narrowest_px: int = NARROWEST_PLOT_PX) -> None:
     """Title at the top, a horizontal legend below it and the plot below both, at any size.
 
     A long title's bracketed part ("（截至…）") moves to a second line rather than being cut at
@@ -141,7 +141,7 @@ def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14) -> None:
     left alone.
     """
     text = fig.layout.title.text or ""
-    if not fig.layout.title.subtitle.text and text_px(text, title_px) > NARROWEST_PLOT_PX + 60 and "（" in text[1:]:
+    if not fig.layout.title.subtitle.text and text_px(text, title_px) > narrowest_px + 60 and "（" in text[1:]:
         head, tail = text.split("（", 1)
         fig.update_layout(title=dict(text=head, subtitle=dict(text="（" + tail, font=dict(size=round(title_px * 0.8)))))
     lines = 2 if fig.layout.title.subtitle.text else 1
@@ -149,7 +149,7 @@ def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14) -> None:
     top = TITLE_TOP_PX + round(title_px * 1.45) * lines + LEGEND_GAP_PX
     names = legend_entries(fig)
     if names and fig.layout.legend.orientation in (None, "h"):
-        per_row = legend_per_row(names, legend_px)
+        per_row = legend_per_row(names, legend_px, narrowest_px)
         rows = -(-len(names) // per_row)
         fig.update_layout(legend=dict(
             orientation="h", yref="paper", y=1, yanchor="bottom", xanchor="left", x=0,
@@ -209,3 +209,69 @@ PLOTLY_CONFIG = {
         "Produced with Plotly.js": "由 Plotly.js 绘制",
     }, "format": {"decimal": ".", "thousands": ","}}},
 }
+
+
+PRESENT_TEXT_PX = 20
+PRESENT_TITLE_PX = 28
+PRESENT_PLOT_PX = 1000
+"""A meeting-mode chart spans the screen: about 1000 px of plot on a 1280 px screen."""
+PRESENT_FOOTNOTE_CHARS = 56
+"""Characters per footnote line in meeting mode: a 1280 px screen's chart holds about 60 at 20 px."""
+
+
+def _rewrap(text: str, width: int) -> str:
+    lines = []
+    for line in text.split("<br>"):
+        while len(line) > width:
+            lines.append(line[:width])
+            line = line[width:]
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def for_projector(fig: go.Figure) -> go.Figure:
+    """The same chart for meeting mode: every text at least 20 px, the title larger, the footnote
+    rewrapped to fit a 1280 px screen, and no fixed height (it fills the space it is given)."""
+    def at_least(font) -> dict:
+        size = font.size if font and font.size else 0
+        return dict(size=max(size, PRESENT_TEXT_PX))
+
+    fig.update_layout(
+        font=dict(size=PRESENT_TEXT_PX), title=dict(font=dict(size=PRESENT_TITLE_PX)),
+        legend=dict(font=dict(size=PRESENT_TEXT_PX)), hoverlabel=dict(font=dict(size=PRESENT_TEXT_PX)),
+        height=None, autosize=True,
+    )
+    subtitle = fig.layout.title.subtitle.text
+    if subtitle and subtitle.startswith("（"):  # a title split for a narrow column: whole again
+        fig.update_layout(title=dict(text=(fig.layout.title.text or "") + subtitle, subtitle=dict(text=None)))
+    elif subtitle:
+        fig.update_layout(title=dict(subtitle=dict(font=dict(size=PRESENT_TEXT_PX + 2))))
+    fig.update_xaxes(tickfont=dict(size=PRESENT_TEXT_PX), title=dict(font=dict(size=PRESENT_TEXT_PX)))
+    fig.update_yaxes(tickfont=dict(size=PRESENT_TEXT_PX), title=dict(font=dict(size=PRESENT_TEXT_PX)))
+    for trace in fig.data:
+        if "textfont" in trace:
+            trace.textfont = at_least(trace.textfont)
+    fig.update_yaxes(automargin=True)
+    tick_px = _x_tick_px(fig)
+    footnote_lines = 0
+    for annotation in fig.layout.annotations:
+        annotation.font = dict(at_least(annotation.font), color=annotation.font.color)
+        if annotation.name == "footnote":
+            annotation.text = _rewrap(annotation.text, PRESENT_FOOTNOTE_CHARS)
+            footnote_lines = annotation.text.count("<br>") + 1
+            annotation.yshift = -tick_px
+    top_axis = any(axis.side == "top" for axis in fig.select_xaxes())
+    clear_title(fig, title_px=PRESENT_TITLE_PX, legend_px=PRESENT_TEXT_PX, narrowest_px=PRESENT_PLOT_PX)
+    fig.update_layout(margin=dict(
+        t=fig.layout.margin.t + (2 * PRESENT_TEXT_PX if top_axis else 0),
+        b=tick_px + 28 * footnote_lines + 10,
+    ))
+    return fig
+
+
+def _x_tick_px(fig: go.Figure) -> int:
+    """Room below the plot for the x tick labels at 20 px: more when many points may turn them."""
+    if all(axis.side == "top" or axis.visible is False for axis in fig.select_xaxes()):
+        return 12
+    points = max((len(trace.x) for trace in fig.data if getattr(trace, "x", None) is not None), default=0)
+    return 110 if points > 8 else 45

@@ -1,18 +1,26 @@
-"""Readable on any projector: at 1280×720 and 1920×1080 nothing on a page is cut or overlapping.
+"""Readable on any projector: at 1280×720 and 1920×1080 nothing on a page is cut or overlapping,
+and meeting mode (?mode=present) is large, whole, rotates, and keeps its data date.
 
-Runs the real server (the fixture of test_browser.py) in Debian's Chromium and, on every page,
+Runs the real server in Debian's Chromium and, on every page and every meeting-mode screen,
 checks that no card label, value or change, no title, and no page link ends in "…" (an element
 whose text is wider than its box), that no chart title overlaps its legend, and that nothing is
 fetched from outside 127.0.0.1. Screenshots are saved under tests/screenshots/ to look at.
+The server caches query results for one second, so a refresh of report_meta is seen at once.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_browser import CHROMIUM, LOCAL_HOSTS, SCREENSHOTS, _open, server  # noqa: F401 - fixture
+from tests.test_browser import CHROMIUM, LOCAL_HOSTS, REPO, SCREENSHOTS, _free_port, _open, _require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +56,48 @@ TITLE_ON_LEGEND = """() => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    _require_browser()
+    from data import demo
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('layout') / 'demo.sqlite'}"
+    demo.generate(url, scale=0.02, data_date=date(2026, 11, 22))
+    return url
+
+
+@pytest.fixture(scope="module")
+def server(demo_url, tmp_path_factory):
+    from data import geo
+
+    env = dict(os.environ, DASHBOARD_DB_URL=demo_url, DASHBOARD_TODAY="2026-11-23", DASHBOARD_CACHE_TTL_SECONDS="1")
+    try:
+        env["DASHBOARD_BOUNDARIES_PATH"] = str(geo.build_boundaries(tmp_path_factory.mktemp("boundaries")))
+    except Exception as exc:  # noqa: BLE001 - the map must also work without boundaries
+        print(f"boundaries not built ({exc}); the map falls back to circles")
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
 def non_blank(path) -> bool:
     """A screenshot with more than a handful of colours (a blank or error page has few)."""
     from PIL import Image
@@ -58,7 +108,7 @@ def non_blank(path) -> bool:
 
 
 @pytest.fixture(scope="module", params=VIEWPORTS, ids=lambda v: f"{v[0]}x{v[1]}")
-def sized_page(request, server):  # noqa: F811 - the imported fixture
+def sized_page(request, server):
     from playwright.sync_api import sync_playwright
 
     width, height = request.param
@@ -81,7 +131,7 @@ def outside_hosts(requests: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_nothing_cut_or_overlapping(server, sized_page, name):  # noqa: F811
+def test_nothing_cut_or_overlapping(server, sized_page, name):
     page, requests, size = sized_page
     _open(page, f"{server}/{name}")
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -92,4 +142,87 @@ def test_nothing_cut_or_overlapping(server, sized_page, name):  # noqa: F811
     assert page.evaluate(CUT_TEXT) == []
     assert page.evaluate(TITLE_ON_LEGEND) == []
     assert non_blank(shot)
+    assert outside_hosts(requests) == []
+
+
+SCREENS = ["overview", "credit_risk", "inspections", "lists", "revisits", "penalties"]
+
+# The smallest computed font size of the cards' values and labels and of the chart's texts, and
+# whether the screen scrolls.
+SIZES = """() => {
+  const px = sel => [...document.querySelectorAll(sel)].filter(e => e.innerText && e.innerText.trim())
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
+  const svg = [...document.querySelectorAll('.js-plotly-plot svg text')].filter(t => t.textContent.trim())
+    .map(t => parseFloat(t.style.fontSize || getComputedStyle(t).fontSize));
+  const main = document.querySelector('[data-testid=stMain]');
+  const sidebar = document.querySelector('[data-testid=stSidebar]');
+  return {value: Math.min(...px('[data-testid=stMetricValue] p')), label: Math.min(...px('[data-testid=stMetricLabel] p')),
+          chart: svg.length ? Math.min(...svg) : null,
+          scrolls: main.scrollHeight > main.clientHeight + 1 || document.documentElement.scrollHeight > innerHeight + 1,
+          sidebar: !!sidebar && sidebar.getBoundingClientRect().width > 0 && getComputedStyle(sidebar).display !== 'none'};
+}"""
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_meeting_mode_is_large_whole_and_fits(server, sized_page, screen):
+    page, requests, size = sized_page
+    scale = int(size.split("x")[0]) / 1920
+    _open(page, f"{server}/?mode=present&screen={screen}")
+    shot = SCREENSHOTS / f"present_{screen}_{size}.png"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(shot))
+    assert page.locator('[data-testid="stException"]').count() == 0
+    sizes = page.evaluate(SIZES)
+    assert not sizes["sidebar"] and not sizes["scrolls"], sizes
+    # 64 px values and 28 px labels at 1920 px, in proportion at 1280 px; chart text ≥ 20 px.
+    assert sizes["value"] >= 64 * scale - 0.5 and sizes["label"] >= 28 * scale - 0.5, sizes
+    assert screen == "overview" or sizes["chart"] >= 20 * scale, sizes
+    assert "数据截至2026年11月22日" in page.locator(".present-topline").inner_text()
+    assert page.evaluate(CUT_TEXT) == []
+    assert page.evaluate(TITLE_ON_LEGEND) == []
+    assert non_blank(shot)
+    assert outside_hosts(requests) == []
+
+
+def _title(page) -> str:
+    return page.locator(".present-title").inner_text()
+
+
+def test_rotation_and_keys_keep_the_pinned_data_date(server, demo_url, sized_page):
+    """rotate=6 moves to the next screen by itself; → steps by hand; a refresh of report_meta
+    during the meeting is announced while every screen stays at the data date it opened with."""
+    from sqlalchemy import create_engine, update
+
+    from queries.schema import report_meta
+
+    page, requests, size = sized_page
+    if not size.startswith("1920"):
+        pytest.skip("once is enough")
+    _open(page, f"{server}/?mode=present&rotate=6&screen=overview")
+    assert _title(page) == "监管总览"
+    assert "asof=2026-11-22" in page.url
+    writer = create_engine(demo_url)  # the test-only writable connection: the database refreshes
+    with writer.begin() as conn:
+        original = conn.execute(report_meta.select().where(report_meta.c.key == "refreshed_at")).one().value
+        conn.execute(update(report_meta).where(report_meta.c.key == "refreshed_at")
+                     .values(value="2026-11-24T02:00:00+08:00"))
+    try:
+        page.wait_for_function("document.querySelector('.present-title')?.innerText === '企业信用风险分类'",
+                               timeout=20_000)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+        assert "数据截至2026年11月22日" in page.locator(".present-topline").inner_text()
+        assert "报表库已更新至2026年11月23日" in page.locator(".present-notice").inner_text()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.querySelector('.present-title')?.innerText === '双随机、一公开抽查'",
+                               timeout=20_000)
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function("document.querySelector('.present-title')?.innerText === '企业信用风险分类'",
+                               timeout=20_000)
+        assert "数据截至2026年11月22日" in page.locator(".present-topline").inner_text()
+        assert "asof=2026-11-22" in page.url
+    finally:
+        with writer.begin() as conn:
+            conn.execute(update(report_meta).where(report_meta.c.key == "refreshed_at")
+                         .values(value=original))
+        writer.dispose()
     assert outside_hosts(requests) == []
