@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from dashboard import config, style
-from dashboard.cache import run
+from dashboard.cache import check_freshness, run
 from dashboard.db import DataError
 from dashboard.filters import describe, parse_url, to_url
 from dashboard.format import fmt_date
@@ -118,6 +118,7 @@ def present_context(default_screen: str, screens: tuple[str, ...]) -> tuple[Page
     from dashboard.app import ensure_demo_database
 
     ensure_demo_database()
+    check_freshness()  # a refresh during the meeting is seen (and announced) at once
     params = dict(st.query_params)
     show = parse_show(params, screens, default_screen)
     notices = list(show.notices)

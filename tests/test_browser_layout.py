@@ -5,7 +5,6 @@ Runs the real server in Debian's Chromium and, on every page and every meeting-m
 checks that no card label, value or change, no title, and no page link ends in "…" (an element
 whose text is wider than its box), that no chart title overlaps its legend, and that nothing is
 fetched from outside 127.0.0.1. Screenshots are saved under tests/screenshots/ to look at.
-The server caches query results for one second, so a refresh of report_meta is seen at once.
 """
 
 from __future__ import annotations
@@ -70,7 +69,7 @@ def demo_url(tmp_path_factory):
 def server(demo_url, tmp_path_factory):
     from data import geo
 
-    env = dict(os.environ, DASHBOARD_DB_URL=demo_url, DASHBOARD_TODAY="2026-11-23", DASHBOARD_CACHE_TTL_SECONDS="1")
+    env = dict(os.environ, DASHBOARD_DB_URL=demo_url, DASHBOARD_TODAY="2026-11-23")
     try:
         env["DASHBOARD_BOUNDARIES_PATH"] = str(geo.build_boundaries(tmp_path_factory.mktemp("boundaries")))
     except Exception as exc:  # noqa: BLE001 - the map must also work without boundaries
