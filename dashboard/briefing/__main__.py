@@ -85,7 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"[{fraction:4.0%}] {text}", file=sys.stderr)
 
-    run = QueryRunner(args.db_url or config.database_url())
+    url = args.db_url or config.database_url()
+    if url == config.DEMO_DB_URL:  # the demo, like the app, is built (or brought up to date) first
+        from data.demo import ensure_demo_database
+
+        ensure_demo_database(progress=lambda fraction, text: progress(fraction * 0.05, f"演示数据库：{text}"))
+    run = QueryRunner(url)
     try:
         ctx = load_context(run, args.preset, args.compare, custom, args.county, args.office)
         _, outputs = briefing_outputs(run, ctx, args.formats, args.topics, progress)

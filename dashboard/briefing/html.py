@@ -161,6 +161,10 @@ body {{ margin: 0; width: 1920px; height: 1080px; font-family: {FONT}; color: {t
 .text {{ font-size: 30px; line-height: 1.7; text-align: justify; }}
 .box {{ border: 2px solid #d9dee4; border-radius: 10px; padding: 10px 18px; font-size: 24px; margin-bottom: 12px; }}
 .box ul {{ margin: 4px 0; }}
+.attention {{ column-count: 2; column-gap: 28px; font-size: 20px; line-height: 1.45; }}
+.attention .box {{ font-size: 20px; break-inside: avoid; margin: 0 0 12px; }}
+.attention p {{ margin: 0; }}
+.body {{ overflow: hidden; }}
 .foot {{ height: 64px; display: flex; justify-content: space-between; align-items: center; font-size: 18px;
          color: {theme.MUTED}; border-top: 1px solid #d9dee4; }}
 """
@@ -197,7 +201,7 @@ def sections(briefing: Briefing, draw=None) -> list[tuple[str, str]]:
     topic's figures), each 1920×1080. `draw(chart, width, height)` redraws a chart to fill the
     section (PNG bytes); without it the document's image is scaled."""
     bodies = [("01_本期综述", "本期综述", f"<div class='text'>{escape(briefing.summary)}</div>"),
-              ("02_需关注", "需关注", f"<div class='text' style='font-size:24px'>{attention_html(briefing)}</div>")]
+              ("02_需关注", "需关注", f"<div class='attention'>{attention_html(briefing)}</div>")]
     for topic in briefing.topics:
         for i, chart in enumerate(topic.charts or [None]):
             cards = cards_html(topic.headlines[:5]) if i == 0 else ""

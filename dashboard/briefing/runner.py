@@ -32,6 +32,9 @@ class QueryRunner:
         self._memo: dict = {}
 
     def __call__(self, function, *args, **kwargs):
+        compose = getattr(function, "compose", None)
+        if compose is not None:  # a query made of others (queries.common.composed): share its parts
+            return compose(self, *args, **kwargs)
         key = (function.__module__, function.__qualname__, args, tuple(sorted(kwargs.items())))
         if key not in self._memo:
             try:

@@ -258,7 +258,8 @@ def build_briefing(run, ctx: Context, topic_keys=TOPIC_ORDER, with_charts: bool 
     statuses = attention_statuses(run, ctx)
     topics = [BUILDERS[key](run, ctx, statuses, with_charts) for key in topic_keys]
     kind, period_title = kind_and_title(f)
-    ordered = list(statuses.values())
+    # a topic's own briefing lists only its own target figures under 需关注
+    ordered = [s for s in statuses.values() if tuple(topic_keys) == TOPIC_ORDER or s.figure.page in topic_keys]
     return Briefing(
         bureau=ctx.bureau_name, kind=kind, period_title=period_title, filter_sentence=describe(f, ctx.names),
         as_of_text=fmt_date(ctx.data_date), lead=period_words(f) + region_phrase(f, ctx.names), topics=topics,
