@@ -57,6 +57,21 @@ def engine_for(url: str) -> Engine:
     return _engine(url)
 
 
+# --- files ---------------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _from_file(loader_name: str, path: str, _identity: tuple):
+    module_name, function_name = loader_name.rsplit(".", 1)
+    return getattr(importlib.import_module(module_name), function_name)(path)
+
+
+def from_file(loader, path) -> object:
+    """`loader(path)` once per version of the file (its inode and mtime), shared by every session
+    (a read-only object such as the county boundaries). OSError when the file cannot be read."""
+    stat = os.stat(path)
+    return _from_file(f"{loader.__module__}.{loader.__qualname__}", str(path), (stat.st_ino, stat.st_mtime_ns))
+
+
 # --- the data date: results are valid until report_meta.refreshed_at changes -------------------
 
 STAMP_RECHECK_SECONDS = 30.0

@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pydeck as pdk
 
 from dashboard import theme
+from dashboard.cache import from_file
 
 AREA_LAYER = "areas"
 POINT_LAYER = "points"
@@ -79,13 +79,12 @@ def read_boundaries(path: Path | None) -> Boundaries:
     if path is None:
         return Boundaries()
     try:
-        return _read_cached(str(path), path.stat().st_mtime)
+        return from_file(_read_file, path)
     except OSError as exc:
         return Boundaries(problem=f"边界文件 {path} 无法读取（{exc.strerror or exc}），地图按区划中心点绘制。")
 
 
-@lru_cache(maxsize=4)
-def _read_cached(path: str, _mtime: float) -> Boundaries:
+def _read_file(path: str) -> Boundaries:
     try:
         with open(path, encoding="utf-8") as fh:
             collection = json.load(fh)
