@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, style
-from dashboard.cache import check_freshness, run, run_on_engine
+from dashboard import config, prewarm, style
+from dashboard.cache import check_freshness, note_page_filters, run, run_on_engine
 from dashboard.db import DataError
 from dashboard.doctor import check_schema
 from dashboard.filters import sidebar_filters, to_url, url_notices
@@ -123,6 +123,8 @@ def _bootstrap() -> PageContext:
     for problem in config.setting_problems():
         st.warning(problem)
     filters = sidebar_filters(regions, today, data_date)
+    note_page_filters(filters)  # what the page asks for is replayed by the pre-warm
+    prewarm.start(config.database_url())
     st.sidebar.link_button(
         "会议演示模式", present_url(st.session_state.get("page_url_path") or "overview", to_url(filters)),
         icon=":material/slideshow:", help="全屏大字、一屏一个专题，筛选条件与数据截至日固定；←/→ 翻屏。",

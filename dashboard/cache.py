@@ -9,6 +9,7 @@ Failures come back as `DataError` with a Chinese message.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import threading
@@ -99,8 +100,16 @@ def check_freshness(url: str | None = None) -> str:
     url = url or database_url()
     stamp = _read_stamp(url)
     with _stamps_lock:
+        before = _stamps.get(url)
         _stamps[url] = (time.monotonic(), stamp)
+    if before is not None and before[1] != stamp:
+        for listener in list(_stamp_listeners):
+            listener(url)
     return stamp
+
+
+_stamp_listeners: list = []
+"""Called with the URL when a check finds a new data stamp (the pre-warm wakes up)."""
 
 
 def data_stamp(url: str) -> str:
@@ -134,6 +143,40 @@ def _key(function, args: tuple, kwargs: dict) -> tuple:
     return f"{function.__module__}.{function.__qualname__}", args, tuple(sorted(kwargs.items()))
 
 
+# --- what the pages ask for, so the pre-warm can ask the same for other filters ------------------
+
+_page = threading.local()
+_shapes: dict[tuple, None] = {}
+"""Calls pages made, with the run's filter replaced by a marker: {(function, args, kwargs): None}
+(a dict as an ordered set). Read by dashboard/prewarm.py."""
+_SHAPES_MAX = 500
+THIS_PERIOD, COMPARED = "<filters>", "<filters.compared()>"
+
+
+def note_page_filters(filters) -> None:
+    """The shared filter of the page run on this thread (set by the app at the start of a run)."""
+    _page.filters = filters
+
+
+def _note_shape(function, args: tuple, kwargs: dict) -> None:
+    current = getattr(_page, "filters", None)
+    if current is None:
+        return
+    compared = current.compared()
+    marked = tuple(THIS_PERIOD if a == current else COMPARED if a == compared else a for a in args)
+    if marked == args:  # not asked in terms of the page's filter: nothing to replay
+        return
+    with _stamps_lock:
+        if len(_shapes) < _SHAPES_MAX:
+            _shapes[(function, marked, tuple(sorted(kwargs.items())))] = None
+
+
+def page_shapes() -> list[tuple]:
+    """The recorded calls: (function, args with THIS_PERIOD / COMPARED markers, kwargs items)."""
+    with _stamps_lock:
+        return list(_shapes)
+
+
 def run(function, *args, **kwargs):
     """`function(conn, *args, **kwargs)` on the configured database, cached until the data
     changes (report_meta.refreshed_at), at most for the TTL.
@@ -142,10 +185,15 @@ def run(function, *args, **kwargs):
     exactly what the query reads. A query made of other queries (queries.common.composed) is
     assembled from their cached results, so two names for the same SQL share one result.
     """
+    _note_shape(function, args, kwargs)
+    return run_at(database_url(), function, *args, **kwargs)
+
+
+def run_at(url: str, function, *args, **kwargs):
+    """`run` on the database at `url` (the pre-warm thread names its database)."""
     compose = getattr(function, "compose", None)
     if compose is not None:
-        return compose(run, *args, **kwargs)
-    url = database_url()
+        return compose(functools.partial(run_at, url), *args, **kwargs)
     return _cached(url, data_stamp(url), *_key(function, args, kwargs))
 
 
