@@ -202,8 +202,23 @@ def sidebar_filters(regions: pd.DataFrame, today: date, data_date: date) -> Filt
                 key=_KEY + "office", on_change=_store, args=("office",),
             ) or None
     f = build_filters(preset, today, data_date, cmp_mode, custom, tuple(chosen), office)
-    st.query_params.from_dict(to_url(f))
+    _sync_url(to_url(f))
     return f
+
+
+FILTER_PARAMS = ("preset", "start", "end", "cmp", "county", "office")
+
+
+def _sync_url(params: dict[str, str]) -> None:
+    """Write the filter's parameters into the URL, leaving the others alone: a page's view state
+    (map measure, density layer, open tab) is bound to the URL by its widgets, and replacing the
+    whole query string would drop it from a link that was just opened."""
+    for name in FILTER_PARAMS:
+        if name in params:
+            if st.query_params.get(name) != params[name]:
+                st.query_params[name] = params[name]
+        elif name in st.query_params:
+            del st.query_params[name]
 
 
 def url_notices() -> list[str]:

@@ -135,3 +135,61 @@ def test_no_request_leaves_the_machine(server, browser_page):
     assert requests, "the browser made no requests at all"
     outside = sorted({urlparse(u).hostname for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")} - LOCAL_HOSTS)
     assert outside == [], f"requests to outside hosts: {outside}"
+
+
+def _coloured_spot(png: bytes) -> tuple[int, int]:
+    """The centre of the 8 px cell with the most risk-coloured (orange/red) pixels in a screenshot
+    of the map: an office circle (the county outline around it is grey)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    coloured = (pixels[..., 0] - pixels[..., 2] > 80) & (pixels[..., 0] > 150)
+    ys, xs = np.nonzero(coloured)
+    assert len(xs), "no office circle drawn"
+    cells: dict[tuple[int, int], int] = {}
+    for cell in zip((xs // 8).tolist(), (ys // 8).tolist()):
+        cells[cell] = cells.get(cell, 0) + 1
+    x, y = max(cells, key=cells.get)
+    return x * 8 + 4, y * 8 + 4
+
+
+def test_map_drills_from_office_to_its_cd_list(server, browser_page):
+    page, _ = browser_page
+    _open(page, f"{server}/credit_risk?county=150502")
+    deck = page.locator('[data-testid="stDeckGlJsonChart"]').first
+    deck.scroll_into_view_if_needed()
+    page.wait_for_timeout(4000)  # the deck fits its view and draws after the script has finished
+    box = deck.bounding_box()
+    shot = deck.screenshot()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    (SCREENSHOTS / "credit_risk_offices_map.png").write_bytes(shot)
+    x, y = _coloured_spot(shot)
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_selector("text=的C/D类企业名单（地图上点击其他监管所可切换）", timeout=60_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+    opened = page.get_by_text("的C/D类企业名单（地图上点击其他监管所可切换）").inner_text()
+    office = opened.removeprefix("已打开").split("的C/D类企业名单")[0]
+    assert office.startswith("科尔沁区") and office.endswith("市场监管所")
+    # The list's region picker now shows that office, and the list is its C/D enterprises.
+    assert page.locator('input[aria-label="地区"]').input_value() == office
+    assert page.get_by_text("共 ").count() >= 1 and page.locator('[data-testid="stException"]').count() == 0
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "credit_risk_office_list.png"))
+
+
+def test_view_state_is_in_the_url(server, browser_page):
+    from urllib.parse import quote, unquote
+
+    page, _ = browser_page
+    _open(page, f"{server}/credit_risk?credit_map_measure={quote('D类数量')}&credit_map_density=true")
+    # The link's view is shown, and the URL still holds it after the filter wrote its parameters.
+    assert page.get_by_text("各旗县市区D类数量").count() >= 1
+    url = unquote(page.url)
+    assert "credit_map_measure=D类数量" in url and "credit_map_density=true" in url and "preset=last_week" in url
+    _open(page, f"{server}/lists")
+    page.get_by_role("tab", name="严重违法失信名单").click()
+    page.wait_for_timeout(2000)
+    assert "list_tab=严重违法失信名单" in unquote(page.url)
