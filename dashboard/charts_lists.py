@@ -25,6 +25,8 @@ STOCK_COLOR = theme.INK
 ON_TIME_COLOR = theme.PRIMARY
 LATE_COLOR = theme.WARN
 PERCENT_TICKS = [0, 20, 40, 60, 80, 100]
+PROGRESS_NOW = theme.PRIMARY
+PROGRESS_BEFORE = theme.SERIES[1]
 
 
 def bucket_label(start: date, end: date, show_year: bool) -> str:
@@ -144,39 +146,57 @@ def region_flow_figure(by_region: pd.DataFrame, title: str, footnote: str) -> go
     return _finish(fig, title, footnote, max(320, 200 + 46 * len(ordered)), _label_width_px(ordered["region_name"]))
 
 
+def zoomed_range(values, target: float | None = None, step: float = 5.0) -> tuple[float, float]:
+    """A percent axis that shows the spread: from a multiple of `step` below the lowest value (and
+    the target) to 100 with room for labels; 0 when the values reach that low anyway."""
+    points = [v for v in values if v is not None] + ([target * 100] if target is not None else [])
+    if not points:
+        return 0.0, 105.0
+    low = max(0.0, (min(points) - 1) // step * step)
+    return (0.0 if low < 2 * step else low), 101.5
+
+
 def annual_report_region_figure(by_region: pd.DataFrame, target: float, title: str, footnote: str) -> go.Figure:
-    """Filing rate per region as on-time + late stacked bars, the target line and last season's rate.
+    """Filing rate per region as a dot plot on a zoomed axis, beside last season's rate at the same
+    date (the rates sit within a few points of each other, so bars from 0 % would hide the spread).
 
     `by_region`: region_name, required_count, submitted_count, late_count, previous_submitted,
-    previous_required (top first). A region below target says 未达标 beside its name, in red.
+    previous_required (top first). A region below target says 未达标 beside its name, in red, and
+    its dot is red; a thin line joins the two seasons' dots. The axis break is stated on the axis.
     """
     ordered = by_region[by_region["required_count"] > 0].iloc[::-1]
     required, submitted, late = ordered["required_count"], ordered["submitted_count"], ordered["late_count"]
     below = [not meets_target(n, d, target) for n, d in zip(submitted, required)]  # exact, as the cards
     marked = [f"{name} <span style='color:{theme.BAD}'>未达标</span>" if b else name for name, b in zip(ordered["region_name"], below)]
+    now = (submitted * 100 / required).tolist()
+    before = [s * 100 / r if r else None for s, r in zip(ordered["previous_submitted"], ordered["previous_required"])]
+    low, high = zoomed_range(now + before, target)
     fig = go.Figure()
-    fig.add_bar(
-        x=((submitted - late) * 100 / required).tolist(), y=marked, orientation="h", name="按期公示",
-        marker_color=ON_TIME_COLOR, textposition="inside", insidetextanchor="start", textfont=dict(color="white", size=15),
-        text=[f"{fmt_rate(s, r)}" + (f"（其中逾期 {fmt_count(n)} 户）" if n else "") for s, r, n in zip(submitted, required, late)],
-        customdata=[fmt_rate(s - n, r) for s, n, r in zip(submitted, late, required)],
-        hovertemplate="%{y}：按期 %{customdata}<extra></extra>",
-    )
-    fig.add_bar(
-        x=(late * 100 / required).tolist(), y=marked, orientation="h", name="逾期公示", marker_color=LATE_COLOR,
-        customdata=[fmt_count(v) for v in late], hovertemplate="%{y}：逾期公示 %{customdata} 户<extra></extra>",
-    )
-    shown = [name for name, r in zip(marked, ordered["previous_required"]) if r > 0]
-    previous = ordered[ordered["previous_required"] > 0]
+    for y, a, b in zip(marked, now, before):
+        if b is not None:
+            fig.add_scatter(x=[b, a], y=[y, y], mode="lines", line=dict(color=theme.MUTED, width=2),
+                            showlegend=False, hoverinfo="skip")
     fig.add_scatter(
-        x=(previous["previous_submitted"] * 100 / previous["previous_required"]).tolist(), y=shown,
-        mode="markers", name="去年同期", marker=dict(symbol="diamond", size=13, color=theme.INK, line=dict(color="white", width=1)),
-        customdata=[fmt_rate(s, r) for s, r in zip(previous["previous_submitted"], previous["previous_required"])],
+        x=[b for b in before if b is not None], y=[y for y, b in zip(marked, before) if b is not None],
+        mode="markers", name="去年同期",
+        marker=dict(symbol="diamond-open", size=13, color=theme.INK, line=dict(width=2)),
+        customdata=[fmt_rate(s, r) for s, r in zip(ordered["previous_submitted"], ordered["previous_required"]) if r],
         hovertemplate="%{y}：去年同期 %{customdata}<extra></extra>",
+    )
+    fig.add_scatter(
+        x=now, y=marked, mode="markers+text", name="本年度（截至日）",
+        marker=dict(size=15, color=[theme.BAD if b else ON_TIME_COLOR for b in below], line=dict(color="white", width=1)),
+        text=[fmt_rate(s, r) + (f"（逾期 {fmt_count(n)} 户）" if n else "") for s, r, n in zip(submitted, required, late)],
+        textposition="middle right", textfont=dict(size=14),
+        customdata=[fmt_rate(s - n, r) for s, n, r in zip(submitted, late, required)],
+        hovertemplate="%{y}：%{x:.1f}%（按期 %{customdata}）<extra></extra>",
     )
     fig.add_vline(x=target * 100, line=dict(color=theme.TARGET, dash="dash", width=2),
                   annotation_text=f"目标 {fmt_pct(target)}", annotation_position="top")
-    fig.update_layout(barmode="stack", xaxis=dict(range=[0, 105], tickvals=PERCENT_TICKS, ticktext=[f"{v}%" for v in PERCENT_TICKS]))
+    ticks = [v for v in range(int(low), 101, 5 if high - low <= 40 else 20)]
+    axis_title = f"公示率（横轴自 {int(low)}% 起，未从 0 开始）" if low > 0 else "公示率"
+    fig.update_layout(xaxis=dict(range=[low, high + (high - low) * 0.12], tickvals=ticks, ticktext=[f"{v}%" for v in ticks],
+                                 title=dict(text=axis_title)))
     width = _label_width_px([f"{name} 未达标" if b else name for name, b in zip(ordered["region_name"], below)])
     return _finish(fig, title, footnote, max(340, 210 + 50 * len(ordered)), width)
 
@@ -190,14 +210,19 @@ def annual_report_progress_figure(current: pd.DataFrame, previous: pd.DataFrame,
     the dotted line: what rises after it are late filings.
     """
     fig = go.Figure()
-    for frame, name, dash in ((previous, names[1], "dot"), (current, names[0], "solid")):
+    # The current season first and wide, the last season on top of it, thinner, dashed, in a
+    # contrasting colour with open markers: where the seasons coincide both stay visible.
+    for frame, name, dash in ((current, names[0], "solid"), (previous, names[1], "dash")):
         if frame.empty or not frame["required_count"].iloc[0]:
             continue
         rate = frame["submitted_count"] * 100 / frame["required_count"]
         last = len(frame) - 1
+        solid = dash == "solid"
         fig.add_scatter(
             x=frame["month"].tolist(), y=rate.tolist(), name=name, mode="lines+markers+text",
-            line=dict(dash=dash, width=3, color=theme.PRIMARY if dash == "solid" else theme.NEUTRAL),
+            line=dict(dash=dash, width=6 if solid else 2.5, color=PROGRESS_NOW if solid else PROGRESS_BEFORE),
+            marker=dict(size=11 if solid else 9, symbol="circle" if solid else "circle-open",
+                        color=PROGRESS_NOW if solid else PROGRESS_BEFORE, line=dict(width=2)),
             text=[fmt_rate(s, r) if i == last else "" for i, (s, r) in enumerate(zip(frame["submitted_count"], frame["required_count"]))],
             textposition="top left" if dash == "solid" else "bottom left", textfont=dict(size=15),
             customdata=[fmt_rate(s, r) for s, r in zip(frame["submitted_count"], frame["required_count"])],
