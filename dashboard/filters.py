@@ -234,3 +234,12 @@ def drill_into(county_code: str | None) -> None:
     saved = st.session_state.setdefault(_KEY + "saved", {})
     saved["counties"] = [county_code] if county_code else []
     saved["office"] = ""
+
+
+def switch_preset(preset: str) -> None:
+    """Switch the shared filter to another preset (a one-click "show 上季度" button).
+
+    Takes effect on the next run (a button's on_click callback runs before it).
+    """
+    saved = st.session_state.setdefault(_KEY + "saved", {})
+    saved["preset"] = preset

@@ -7,7 +7,7 @@ from dashboard import config, maps
 from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.detail_table import detail_table
-from dashboard.filters import drill_into, region_phrase
+from dashboard.filters import drill_into, region_phrase, switch_preset
 from dashboard.format import fmt_count, fmt_date
 from dashboard.i18n import region_name
 from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, section
@@ -176,10 +176,21 @@ def heat_grid(figures) -> None:
 
 
 def migration() -> None:
-    """Grade at Q's as-of date → grade at P's, with the upgraded / downgraded totals."""
+    """Grade at Q's as-of date → grade at P's, with the upgraded / downgraded totals; when no
+    enterprise changed grade (assessments are not weekly), one line that says so instead."""
     matrix = run(cr.migration_matrix, f, entity_types=SCOPE)
     totals = cr.migration_totals(matrix)
     q_on, p_on = f.comparison.as_of, f.period.as_of
+    if totals.upgraded + totals.downgraded == 0:
+        st.markdown("#### 信用等级迁移")
+        latest = run(cr.latest_assessment_on, f, entity_types=SCOPE)
+        round_text = f"最近一轮评级为{fmt_date(latest)}" if latest else "尚无评级结果"
+        st.info(f"本期无等级变化：{fmt_date(q_on)}与{fmt_date(p_on)}均已评级的"
+                f"{fmt_count(totals.unchanged)}家企业等级均未变；{round_text}。", icon=":material/info:")
+        if f.effective_preset != "last_quarter":
+            st.button("切换到上季度查看等级迁移", key="credit_migration_quarter", icon=":material/swap_horiz:",
+                      on_click=switch_preset, args=("last_quarter",))
+        return
     title = f"信用等级迁移：升级{fmt_count(totals.upgraded)}家，降级{fmt_count(totals.downgraded)}家"
     subtitle = f"行：{fmt_date(q_on)}等级 → 列：{fmt_date(p_on)}等级"
     fig = charts.migration_chart(matrix, q_on, p_on, title, subtitle, footnote(ctx, MIGRATION_CALIBER))

@@ -513,6 +513,23 @@ def high_risk_density(conn: Connection, f, *, entity_types: Sequence[str]) -> pd
     })
 
 
+def latest_assessment_on(conn: Connection, f, *, entity_types: Sequence[str]) -> date | None:
+    """The latest assessed_on on or before P's as-of date among the enterprises of the scope in
+    the filter's regions: the date of the latest assessment round (None when nothing is graded)."""
+    stmt = (
+        select(func.max(cra.c.assessed_on))
+        .select_from(cra.join(ent, ent.c.id == cra.c.enterprise_id))
+        .where(
+            cra.c.assessed_on <= f.period.as_of,
+            _in_scope(entity_types),
+            _placeable(),
+            *scope_conditions(f, ent.c.region_code, ent.c.office_code),
+        )
+    )
+    value = conn.execute(stmt).scalar_one()
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 # --- the enterprises behind a share ------------------------------------------------------------
 
 def high_risk_enterprises(f, *, entity_types: Sequence[str]):

@@ -322,3 +322,19 @@ def test_one_office_table_has_no_duplicate_total_row(monkeypatch, url, squares):
     table = _region_table(at)
     assert list(table["监管所"]) == ["开鲁县开鲁镇市场监管所"]
     assert list(table["已评级企业"]) == [3]
+
+
+def test_no_grade_change_says_so_and_offers_last_quarter(monkeypatch, url, squares):
+    # October 2026 (上月): nobody was assessed between 09-30 and 10-31, so every enterprise rated at
+    # both dates kept its grade; the latest assessment up to 10-31 is enterprise 12's of 09-01.
+    at = open_page(monkeypatch, url, PAGE, params={"preset": "last_month"})
+    message = next(i.value for i in at.info if "本期无等级变化" in i.value)
+    assert "2026年9月30日与2026年10月31日均已评级的" in message and "最近一轮评级为2026年9月1日" in message
+    assert not any("信用等级迁移：" in str(c.proto.spec) for c in at.get("plotly_chart"))
+    at.button(key="credit_migration_quarter").click().run()
+    assert not at.exception
+    # 上季度 (Q3): 06-30 → 09-30, still no change (10's D of 06-30 counts at both dates): the line
+    # stays, and there is no button to the view already shown.
+    message = next(i.value for i in at.info if "本期无等级变化" in i.value)
+    assert "2026年6月30日与2026年9月30日" in message
+    assert not [b for b in at.button if b.key == "credit_migration_quarter"]

@@ -302,3 +302,13 @@ def test_scope_widened_trend_migration_density(conn):
 def test_scope_must_name_a_type(conn):
     with pytest.raises(ValueError):
         cr.grade_distribution(conn, ALL, entity_types=())
+
+
+def test_latest_assessment_round(conn):
+    # Up to 11-22 in the scope: enterprise 1's C of 11-20 (4's D of 11-23 is later; 18's A of
+    # 11-18 is a cooperative's). 开鲁县: 11's A of 11-16. October: the latest is 12's "X" of 09-01.
+    assert cr.latest_assessment_on(conn, ALL, entity_types=COMPANIES) == date(2026, 11, 20)
+    kailu = build_filters("last_week", TODAY, DATA_DATE, counties=(KAILU,))
+    assert cr.latest_assessment_on(conn, kailu, entity_types=COMPANIES) == date(2026, 11, 16)
+    october = build_filters("last_month", TODAY, DATA_DATE)
+    assert cr.latest_assessment_on(conn, october, entity_types=COMPANIES) == date(2026, 9, 1)
