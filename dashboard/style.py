@@ -63,13 +63,37 @@ PRESENT = """
 .present-notice{font-size:max(14px,0.95vw); color:#8a4b00; background:#fff4e0; border-radius:4px; padding:0.2vw 0.6vw}
 """
 
-# A chart or the map in fullscreen fills the screen and keeps its title, legend and footnote
-# (plotly redraws at the element's size; the deck's legend is drawn beside it).
+# A chart in fullscreen fills the screen with its title, legend and footnote (they are part of
+# the plotly figure, which redraws at the screen's size). The map's title, legend and footnote
+# are elements beside the deck, so its fullscreen button takes the whole map section instead,
+# scaled up to fill the screen (MAP_FULLSCREEN_JS).
 FULLSCREEN = """
-[data-testid='stFullScreenFrame']:fullscreen{background:white; padding:1.5vw; overflow:auto}
-[data-testid='stFullScreenFrame']:fullscreen [data-testid='stPlotlyChart'],
-[data-testid='stFullScreenFrame']:fullscreen .stPlotlyChart,
-[data-testid='stFullScreenFrame']:fullscreen .js-plotly-plot{width:100% !important; height:calc(100vh - 3vw) !important}
+[data-testid='stVerticalBlock'].map-fullscreen:fullscreen{background:white; padding:1vw 2vw; overflow:hidden;
+  justify-content:center}
+[data-testid='stVerticalBlock'].map-fullscreen:fullscreen > *{zoom:var(--map-zoom, 1)}
+"""
+
+# Capture the deck's fullscreen click before streamlit: fullscreen the section around the map
+# (title, controls, deck, legend, footnote) with its contents zoomed to fill the screen.
+MAP_FULLSCREEN_JS = """
+<script>
+if (!window.mapFullscreenInstalled) {
+  window.mapFullscreenInstalled = true;
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest('[data-testid=stFullScreenFrame] button');
+    if (!button || !/^Fullscreen/.test(button.getAttribute('aria-label') || '')) return;
+    const frame = button.closest('[data-testid=stFullScreenFrame]');
+    if (!frame.querySelector('[data-testid=stDeckGlJsonChart]')) return;
+    const section = frame.closest('[data-testid=stVerticalBlock]');
+    if (!section) return;
+    event.preventDefault(); event.stopPropagation();
+    const zoom = Math.min(screen.width * 0.96 / section.clientWidth, screen.height * 0.96 / section.scrollHeight);
+    section.style.setProperty('--map-zoom', Math.max(1, zoom).toFixed(3));
+    section.classList.add('map-fullscreen');
+    section.requestFullscreen();
+  }, true);
+}
+</script>
 """
 
 
@@ -128,4 +152,6 @@ def inject(present: bool = False) -> None:
     """Add the dashboard's CSS to the page (the meeting-mode rules too when `present`)."""
     css = NO_CUT + FULLSCREEN + PRINT + (PRESENT if present else "")
     st.html(f"<style>{css}</style>")
+    if not present:
+        st.html(MAP_FULLSCREEN_JS, unsafe_allow_javascript=True)
     st.html(FIT_SVG, unsafe_allow_javascript=True)

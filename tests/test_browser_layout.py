@@ -225,3 +225,48 @@ def test_rotation_and_keys_keep_the_pinned_data_date(server, demo_url, sized_pag
                          .values(value=original))
         writer.dispose()
     assert outside_hosts(requests) == []
+
+
+FULLSCREEN_STATE = """(frame) => {
+  const el = document.fullscreenElement || frame;
+  const r = el.getBoundingClientRect();
+  const plot = el.querySelector('.js-plotly-plot');
+  return {text: el.innerText, width: r.width / innerWidth, height: r.height / innerHeight,
+          deck: !!el.querySelector('[data-testid=stDeckGlJsonChart] canvas'),
+          title: plot ? !!plot.querySelector('.g-gtitle') : null, legend: plot ? !!plot.querySelector('.legend') : null,
+          footnote: plot ? [...plot.querySelectorAll('.annotation-text')].map(a => a.textContent).join(' ') : null,
+          plotHeight: plot ? plot.getBoundingClientRect().height / innerHeight : null};
+}"""
+
+
+def _fullscreen(page, selector: str) -> dict:
+    """Click the fullscreen button of the first `selector` element; what fills the screen then.
+    (Streamlit expands a chart within the window; the map's section uses the browser's fullscreen.)"""
+    chart = page.locator(selector).first
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    page.wait_for_timeout(800)  # the element toolbar shows on hover
+    frame = chart.locator("xpath=ancestor::*[@data-testid='stFullScreenFrame'][1]")
+    frame.locator("button[aria-label^='Fullscreen']").first.click(force=True)
+    page.wait_for_timeout(2000)
+    state = page.evaluate(FULLSCREEN_STATE, frame.element_handle())
+    state["browser_fullscreen"] = page.evaluate("!!document.fullscreenElement")
+    return state
+
+
+def test_fullscreen_keeps_title_legend_and_footnote(server, sized_page):
+    page, requests, size = sized_page
+    if not size.startswith("1920"):
+        pytest.skip("once is enough")
+    _open(page, f"{server}/credit_risk")
+    state = _fullscreen(page, '[data-testid="stDeckGlJsonChart"]')
+    # The map takes its section with it: title, legend and footnote, filling the screen.
+    assert state["browser_fullscreen"] and state["deck"]
+    assert "各旗县市区高风险占比" in state["text"]
+    assert "高风险占比：" in state["text"] and "数据截至" in state["text"]
+    assert state["width"] > 0.95 and state["height"] > 0.95
+    page.evaluate("document.exitFullscreen()")
+    _open(page, f"{server}/inspections")
+    state = _fullscreen(page, '[data-testid="stPlotlyChart"]')
+    assert state["title"] and state["legend"] and "数据截至" in state["footnote"]
+    assert state["width"] > 0.95 and state["plotHeight"] > 0.8
