@@ -197,6 +197,7 @@ PLOTLY_CONFIG = {
     "locale": "zh-CN",
     "locales": {"zh-CN": {"dictionary": {
         "Download plot as a png": "下载图片（PNG，2倍清晰度，含标题与口径）",
+        "Download plot as a PNG": "下载图片（PNG，2倍清晰度，含标题与口径）",
         "Download plot": "下载图片",
         "Zoom": "缩放", "Pan": "平移", "Zoom in": "放大", "Zoom out": "缩小",
         "Autoscale": "自动范围", "Reset axes": "还原坐标轴", "Reset view": "还原视图",
@@ -206,7 +207,7 @@ PLOTLY_CONFIG = {
         "Taking snapshot - this may take a few seconds": "正在生成图片……",
         "Snapshot succeeded": "图片已生成",
         "Sorry, there was a problem downloading your snapshot!": "图片生成失败，请重试。",
-        "Produced with Plotly.js": "由 Plotly.js 绘制",
+        "Produced with Plotly.js": "由 Plotly.js 绘制", "Fullscreen": "全屏", "Exit fullscreen": "退出全屏",
     }, "format": {"decimal": ".", "thousands": ","}}},
 }
 
