@@ -9,6 +9,7 @@ when the database cannot be read or the period has no data; 2 for a malformed op
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from datetime import date
 from pathlib import Path
@@ -69,6 +70,17 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _quiet_streamlit() -> None:
+    """Streamlit's notices about running without its server (the shared cache is streamlit's)
+    are not for a cron mail: only errors reach stderr. Its config is read first (reading it
+    resets every streamlit logger to the configured level)."""
+    from streamlit import config as streamlit_config
+
+    streamlit_config.get_option("logger.level")
+    for name in ("streamlit.runtime.caching.cache_data_api", "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     custom = None
@@ -85,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"[{fraction:4.0%}] {text}", file=sys.stderr)
 
+    _quiet_streamlit()
     url = args.db_url or config.database_url()
     if url == config.DEMO_DB_URL:  # the demo, like the app, is built (or brought up to date) first
         from data.demo import ensure_demo_database
