@@ -19,9 +19,8 @@ from fractions import Fraction
 
 import pandas as pd
 
-from dashboard.charts_revisits import region_label
 from dashboard.format import fmt_count, fmt_pct, fmt_rate, round_half_away
-from dashboard.i18n import ALL_REGIONS
+from dashboard.i18n import ALL_REGIONS, region_name
 from queries.periods import Filters
 from queries.common import OTHER, TOTAL
 from queries.metrics import Metric, target_metrics
@@ -171,8 +170,7 @@ def _listed_name(code: str, f: Filters, names: dict[str, str]) -> str | None:
         return None if f.counties else ALL_REGIONS
     if code == OTHER or f.office:  # under an office filter the total is the office itself
         return None
-    within = names.get(f.counties[0]) if f.by_office else None
-    return region_label(code, names, within)
+    return region_name(code, names)
 
 
 def _status(

@@ -15,9 +15,9 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.format import fmt_count, fmt_date, fmt_pct, fmt_pp, fmt_rate, rate_change_pp
-from dashboard.i18n import ALL_REGIONS, ENTITY_TYPE, GRADE_SHORT, OTHER_REGION
+from dashboard.i18n import ALL_REGIONS, ENTITY_TYPE, GRADE_SHORT, OTHER_REGION, region_name
 from dashboard.maps import ColorScale
-from queries.common import OTHER
+from queries.common import OTHER, shown_regions
 from queries.credit_risk import ENTITY_TYPES, GRADES
 
 MEASURES = {"high_risk_share": "高风险占比", "d_share": "D类占比", "d_count": "D类数量"}
@@ -58,22 +58,11 @@ def region_figures(distribution: pd.DataFrame, previous: pd.DataFrame, regions: 
 
 
 def _regions_in_scope(regions: pd.DataFrame, f) -> pd.DataFrame:
-    if f.by_office:
-        chosen = regions[(regions["level"] == "office") & (regions["parent_code"] == f.counties[0])]
-        if f.office:
-            chosen = chosen[chosen["code"] == f.office]
-    else:
-        chosen = regions[regions["level"] == "county"]
-        if f.counties:
-            chosen = chosen[chosen["code"].isin(f.counties)]
-    return chosen[["code", "name", "lon", "lat"]].reset_index(drop=True)
-
-
-def short_name(name: str, county_name: str | None) -> str:
-    """An office's map label: no county prefix, no 市场监管所 suffix (科尔沁区永清市场监管所 → 永清)."""
-    if county_name and name.startswith(county_name) and len(name) > len(county_name):
-        name = name[len(county_name):]
-    return name.removesuffix("市场监管所") or name
+    """The regions of queries.common.shown_regions, named as every chart and table names them."""
+    chosen = regions.set_index("code").loc[shown_regions(regions, f)].reset_index()
+    names = dict(zip(regions["code"], regions["name"]))
+    chosen["name"] = [region_name(code, names) for code in chosen["code"]]
+    return chosen[["code", "name", "lon", "lat"]]
 
 
 def _share(count, rated) -> float | None:
@@ -114,11 +103,11 @@ def tooltip(row) -> str:
     return "\n".join(lines)
 
 
-def map_areas(figures: pd.DataFrame, measure: str, county_name: str | None = None) -> pd.DataFrame:
+def map_areas(figures: pd.DataFrame, measure: str) -> pd.DataFrame:
     """One row per region for dashboard.maps.area_deck: code, name, label, lon, lat, value, tooltip."""
     rows = []
     for _, row in figures.iterrows():
-        label = f"{short_name(row['name'], county_name)}\n{measure_label(row, measure)}"
+        label = f"{row['name']}\n{measure_label(row, measure)}"
         rows.append({
             "code": row["code"], "name": row["name"], "label": label,
             "lon": row["lon"], "lat": row["lat"], "value": measure_value(row, measure), "tooltip": tooltip(row),

@@ -16,7 +16,7 @@ from dashboard import theme
 from dashboard.format import fmt_count, fmt_pct, fmt_rate
 from dashboard.i18n import GRADE, INSPECTION_RESULT, ITEM_CATEGORY, label, region_name
 from queries.common import OTHER, meets_target
-from queries.inspections import InspectionHeadline, Listing
+from queries.inspections import Listing
 
 RESULT_COLORS = {
     "no_problem": theme.GOOD,
@@ -55,13 +55,6 @@ def is_behind(completed, drawn, elapsed_weight) -> bool:
     return bool(drawn) and completed < elapsed_weight
 
 
-def _finish(fig: go.Figure, title: str, footnote: str, height: int) -> go.Figure:
-    fig.update_yaxes(automargin=True)
-    theme.apply(fig, title, footnote, height=height)
-    fig.update_layout(margin=dict(b=130))
-    return fig
-
-
 def completion_figure(frame: pd.DataFrame, names: dict, target: float, title: str, footnote: str) -> go.Figure:
     """Completion rate per region (bars, red and worded when behind 时间进度), 时间进度 as a
     marker, the target as a dashed line, and the figures printed in a column right of it.
@@ -97,7 +90,7 @@ def completion_figure(frame: pd.DataFrame, names: dict, target: float, title: st
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
     fig.update_xaxes(range=[0, 185], tickvals=[0, 20, 40, 60, 80, 100], ticksuffix="%")
     fig.update_layout(barmode="overlay", bargap=0.35)
-    return _finish(fig, title, footnote, max(320, 220 + 56 * len(labels)))
+    return theme.finish(fig, title, footnote, max(320, 220 + 56 * len(labels)), bottom=130)
 
 
 def grade_figure(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure:
@@ -113,7 +106,7 @@ def grade_figure(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure:
     ))
     top = max([r for r in rates if r is not None] + [10.0])
     fig.update_yaxes(title_text="问题发现率（%）", range=[0, top * 1.35], tickvals=[t for t in range(0, 101, 10) if t <= top * 1.2])
-    return _finish(fig, title, footnote, 460)
+    return theme.finish(fig, title, footnote, 460, bottom=130)
 
 
 def results_figure(frame: pd.DataFrame, names: dict, order: list[str], total_label: str,
@@ -141,7 +134,7 @@ def results_figure(frame: pd.DataFrame, names: dict, order: list[str], total_lab
     fig.update_xaxes(range=[0, 100], ticksuffix="%")
     fig.update_layout(barmode="stack", margin=dict(r=330), legend=dict(
         orientation="v", x=1.02, y=1, yanchor="top", xanchor="left", traceorder="normal"))
-    return _finish(fig, title, footnote, max(400, 220 + 52 * len(rows)))
+    return theme.finish(fig, title, footnote, max(400, 220 + 52 * len(rows)), bottom=130)
 
 
 def category_figure(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure:
@@ -162,7 +155,7 @@ def category_figure(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
     fig.update_xaxes(range=[0, top * 1.6], ticksuffix="户")
     fig.update_layout(barmode="stack", legend=dict(traceorder="normal"))
-    return _finish(fig, title, footnote, max(380, 200 + 52 * len(labels)))
+    return theme.finish(fig, title, footnote, max(380, 200 + 52 * len(labels)), bottom=130)
 
 
 def _rate_with_target(numerator, denominator, target: float | None = None) -> str:
@@ -232,27 +225,3 @@ def overdue_publication_table(listing: Listing, names: dict) -> pd.DataFrame:
         "最早公示期限": rows["earliest_deadline"], "最早检查日期": rows["earliest_inspected_on"],
         "抽查计划": rows["plan_name"],
     })
-
-
-def quality_sentences(headline: InspectionHeadline, orphans: dict[str, int], uncovered_years: tuple[int, ...]) -> list[str]:
-    """The page's data-quality notes (metrics.md), one Chinese sentence each."""
-    notes = []
-    if headline.published_before_inspection_count:
-        notes.append(f"本期应判定公示的记录中有{headline.published_before_inspection_count}条公示日期早于检查日期，"
-                     "已按及时公示计入，请核实录入。")
-    if headline.missing_result_count:
-        notes.append(f"本期有{headline.missing_result_count}户已检查但未录入检查结果：计入本期检查户数和问题发现率的分母，不计为发现问题。")
-    if not headline.has_workday_table:
-        notes.append("报表库没有法定节假日与调休表（workday_adjustments），公示期限按周一至周五计算工作日。")
-    elif uncovered_years:
-        years = "、".join(f"{y}年" for y in uncovered_years)
-        notes.append(f"法定节假日与调休表未覆盖{years}，这些年份的公示期限按周一至周五计算工作日。")
-    texts = {
-        "inspection_task": "条抽查对象记录的抽查任务（task_id）在抽查任务表中不存在",
-        "inspection_enterprise": "条抽查对象记录的市场主体（enterprise_id）在市场主体表中不存在",
-        "task_plan": "个抽查任务的抽查计划（plan_id）在抽查计划表中不存在",
-    }
-    for key, text in texts.items():
-        if orphans.get(key):
-            notes.append(f"全库有{orphans[key]}{text}，未计入本页数字。")
-    return notes

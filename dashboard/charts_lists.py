@@ -56,16 +56,6 @@ def _room_for_labels(values) -> list[float]:
     return [0, max(max(values, default=0), 1) * 1.15]
 
 
-def _finish(fig: go.Figure, title: str, footnote: str, height: int, left_px: int) -> go.Figure:
-    """theme.apply with a fixed left margin, and the footnote moved from the plot's left edge to
-    the figure's, so that a chart with long category labels does not cut its footnote off."""
-    theme.apply(fig, title, footnote, height)
-    fig.update_layout(margin=dict(l=left_px, b=max(90, 60 + 17 * (footnote.count("<br>") + 1))))
-    fig.update_yaxes(automargin=False)
-    fig.layout.annotations[-1].update(xshift=-(left_px - 12))
-    return fig
-
-
 def flow_series_figure(series: pd.DataFrame, title: str, footnote: str) -> go.Figure:
     """The stock line on top; below it, inflow bars up and outflow bars down, per bucket.
 
@@ -108,7 +98,7 @@ def flow_series_figure(series: pd.DataFrame, title: str, footnote: str) -> go.Fi
     fig.update_yaxes(title=dict(text="在册"), tickformat=",d", nticks=3, range=[max(low - pad, 0), high + pad], row=1, col=1)
     fig.update_yaxes(title=dict(text="列入↑ 移出↓"), range=[-peak * 1.3, peak * 1.3], zeroline=True, zerolinecolor=theme.MUTED,
                      tickformat=",d", row=2, col=1)
-    _finish(fig, title, footnote, 540, 80)
+    theme.finish(fig, title, footnote, 540, bottom=90, left_px=80)
     fig.update_layout(margin=dict(b=140))
     return fig
 
@@ -128,7 +118,7 @@ def reason_figure(counts: pd.DataFrame, title: str, footnote: str, color: str, s
     fig.update_traces(textfont=dict(size=15, color=theme.INK))
     fig.update_layout(xaxis=dict(visible=False, range=_room_for_labels(ordered["entry_count"])), showlegend=False)
     height = max(300, 190 + 52 * max(len(ordered), slots))
-    return _finish(fig, title, footnote, height, _label_width_px(ordered["reason_label"]))
+    return theme.finish(fig, title, footnote, height, bottom=90, left_px=_label_width_px(ordered["reason_label"]))
 
 
 def region_flow_figure(by_region: pd.DataFrame, title: str, footnote: str) -> go.Figure:
@@ -143,7 +133,8 @@ def region_flow_figure(by_region: pd.DataFrame, title: str, footnote: str) -> go
         )
     fig.update_layout(barmode="group", bargap=0.25, legend=dict(traceorder="reversed"),
                       xaxis=dict(visible=False, range=_room_for_labels(ordered[["inflow", "outflow"]].to_numpy().ravel())))
-    return _finish(fig, title, footnote, max(320, 200 + 46 * len(ordered)), _label_width_px(ordered["region_name"]))
+    height = max(320, 200 + 46 * len(ordered))
+    return theme.finish(fig, title, footnote, height, bottom=90, left_px=_label_width_px(ordered["region_name"]))
 
 
 def zoomed_range(values, target: float | None = None, step: float = 5.0) -> tuple[float, float]:
@@ -198,7 +189,7 @@ def annual_report_region_figure(by_region: pd.DataFrame, target: float, title: s
     fig.update_layout(xaxis=dict(range=[low, high + (high - low) * 0.12], tickvals=ticks, ticktext=[f"{v}%" for v in ticks],
                                  title=dict(text=axis_title)))
     width = _label_width_px([f"{name} 未达标" if b else name for name, b in zip(ordered["region_name"], below)])
-    return _finish(fig, title, footnote, max(340, 210 + 50 * len(ordered)), width)
+    return theme.finish(fig, title, footnote, max(340, 210 + 50 * len(ordered)), bottom=90, left_px=width)
 
 
 def annual_report_progress_figure(current: pd.DataFrame, previous: pd.DataFrame, target: float,
@@ -235,4 +226,4 @@ def annual_report_progress_figure(current: pd.DataFrame, previous: pd.DataFrame,
         xaxis=dict(range=[0.6, 12.4], tickvals=list(range(1, 13)), ticktext=[f"{m}月" for m in range(1, 13)]),
         yaxis=dict(range=[0, 112], tickvals=PERCENT_TICKS, ticktext=[f"{v}%" for v in PERCENT_TICKS], title=dict(text="累计公示率")),
     )
-    return _finish(fig, title, footnote, 480, 80)
+    return theme.finish(fig, title, footnote, 480, bottom=90, left_px=80)

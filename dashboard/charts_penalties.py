@@ -69,17 +69,12 @@ def category_figure(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure
     )
     fig.update_xaxes(range=_padded_range(frame["case_count"], 1.6), **_count_ticks(frame["case_count"]))
     fig.update_layout(showlegend=False, barmode="overlay")  # the category names label every bar
-    return _finish(fig, title, footnote, len(frame))
+    return theme.finish(fig, title, footnote, _bar_height(len(frame)))
 
 
-def _finish(fig: go.Figure, title: str, footnote: str, rows: int) -> go.Figure:
-    """House style for a horizontal bar chart: long Chinese labels get the room they need, and
-    the footnote keeps clear of the tick labels (every bar prints its value and unit, so the
-    value axis needs no title of its own)."""
-    fig.update_yaxes(automargin=True)
-    theme.apply(fig, title, footnote, height=max(340, 190 + 52 * rows))
-    fig.update_layout(margin=dict(b=120))
-    return fig
+def _bar_height(rows: int) -> int:
+    """Room for `rows` horizontal bars."""
+    return max(340, 190 + 52 * rows)
 
 
 def _count_ticks(values) -> dict:
@@ -113,14 +108,14 @@ def waived_bars(frame: pd.DataFrame, labels: list[str], title: str, footnote: st
     )
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
     fig.update_xaxes(range=_padded_range(values, 1.45))
-    return _finish(fig, title, footnote, len(labels))
+    return theme.finish(fig, title, footnote, _bar_height(len(labels)))
 
 
 def waived_by_region_figure(frame: pd.DataFrame, names: dict[str, str], title: str, footnote: str) -> go.Figure:
     """减免处罚金额 per region (from `cases_by_region`), largest first and 其他 last."""
     ordered = frame.assign(_other=frame["region_code"] == OTHER, _waived=[float(y) for y in frame["waived_yuan"]])
     ordered = ordered.sort_values(["_other", "_waived"], ascending=[True, False], kind="stable")
-    return waived_bars(ordered, [region_name(code, names, short_office=True) for code in ordered["region_code"]], title, footnote)
+    return waived_bars(ordered, [region_name(code, names) for code in ordered["region_code"]], title, footnote)
 
 
 def waived_by_violation_figure(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure:
@@ -186,7 +181,7 @@ TABLE_COLUMNS = {
 
 def region_table(frame: pd.DataFrame, names: dict[str, str], total_label: str) -> pd.DataFrame:
     """The by-region figures as a display / download table with a 合计 row (the parts summed)."""
-    rows = [{"地区": region_name(code, names, short_office=True)} for code in frame["region_code"]]
+    rows = [{"地区": region_name(code, names)} for code in frame["region_code"]]
     total = {"地区": total_label}
     for column, heading in TABLE_COLUMNS.items():
         for row, value in zip(rows, frame[column]):

@@ -12,10 +12,9 @@ import plotly.graph_objects as go
 
 from dashboard import theme
 from dashboard.format import DASH, fmt_count, fmt_pct, fmt_rate
-from dashboard.i18n import OTHER_REGION, REVISIT_METHOD, REVISIT_TIER, label
-from queries.common import OTHER, Rate
+from dashboard.i18n import REVISIT_METHOD, REVISIT_TIER, label, region_name
+from queries.common import Rate
 
-OFFICE_SUFFIX = "市场监管所"
 BAR_ROW_PX = 56
 CHART_CHROME_PX = 190
 RATE_AXIS_MAX = 104
@@ -23,18 +22,6 @@ VERTICAL_HEIGHT_PX = 520
 CATEGORY_FONT = dict(size=16, color=theme.INK)
 TARGET_FONT = dict(size=14, color=theme.TARGET)
 TEXT_INSIDE_FROM_PCT = 55  # a bar this long holds its printed value; a shorter one prints it outside
-
-
-def region_label(code: str, names: dict[str, str], within: str | None = None) -> str:
-    """A region key as its Chinese name (OTHER → 其他; an unknown code stays visible). `within`
-    is the chosen county's name: its offices are then named the way the bureau says them
-    (科尔沁区永清市场监管所 → 永清所), so the axis labels leave the chart room."""
-    if code == OTHER:
-        return OTHER_REGION
-    name = names.get(code, code)
-    if not within or not name.startswith(within) or name == within:
-        return name
-    return name.removeprefix(within).replace(OFFICE_SUFFIX, "所")
 
 
 def tier_label(tier, line_break: bool = False) -> str:
@@ -137,17 +124,17 @@ def method_mix_bars(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure
     return theme.apply(fig, title, footnote, height=_bar_height(len(frame)))
 
 
-def overdue_table(frame: pd.DataFrame, names: dict[str, str], within: str | None = None) -> pd.DataFrame:
+def overdue_table(frame: pd.DataFrame, names: dict[str, str], with_office: bool = False) -> pd.DataFrame:
     """The overdue list as shown and downloaded (frame: queries.revisits.overdue_revisits).
-    With `within` (one county chosen) it also names each row's 监管所."""
+    With `with_office` (one county chosen) it also names each row's 监管所."""
     columns = {
         "案号": frame["case_no"],
         "当事人": [name if isinstance(name, str) else "（非登记主体）" for name in frame["enterprise_name"]],
-        "旗县市区": [region_label(code, names) for code in frame["region_code"]],
+        "旗县市区": [region_name(code, names) for code in frame["region_code"]],
     }
-    if within:
+    if with_office:
         # pandas holds a missing office as NaN, not None
-        columns["监管所"] = [region_label(c, names, within) if isinstance(c, str) else "" for c in frame["office_code"]]
+        columns["监管所"] = [region_name(c, names) if isinstance(c, str) else "" for c in frame["office_code"]]
     columns.update({
         "回访等级": [tier_label(tier) for tier in frame["tier"]],
         "轮次": [f"第{r}次" for r in frame["round"]],

@@ -119,15 +119,23 @@ CODE_LABELS = {
 }
 
 
-def region_name(code: str, names: dict[str, str], short_office: bool = False) -> str:
-    """A region key's display name: OTHER ("other") → 其他, an unknown code stays visible. With
-    `short_office`, an office drops its county's name in front (科尔沁区永清市场监管所 →
-    永清市场监管所) where the county is already in the title or the next column."""
+OFFICE_SUFFIX = "市场监管所"
+
+
+def region_name(code: str, names: dict[str, str]) -> str:
+    """A region key as every chart, map and table names it: OTHER ("other") → 其他, an unknown
+    code stays visible, and an office goes by its short name, the way the bureau says it: without
+    its county's name in front, 市场监管所 as 所 (科尔沁区永清市场监管所 → 永清所). Sentences that
+    name an office on its own (the filter, the briefing) use its full name."""
     if code == "other":
         return OTHER_REGION
     name = names.get(code, code)
-    county = names.get(code[:6]) if short_office and len(code) > 6 else None
-    return (name.removeprefix(county) or name) if county else name
+    if not name.endswith(OFFICE_SUFFIX):
+        return name
+    county = names.get(code[:6]) if len(code) > 6 else None
+    if county and name.startswith(county) and name != county:
+        name = name.removeprefix(county)
+    return name.removesuffix(OFFICE_SUFFIX) + "所"
 
 
 def label(mapping: dict, code) -> str:

@@ -276,3 +276,23 @@ def _x_tick_px(fig: go.Figure) -> int:
         return 12
     points = max((len(trace.x) for trace in fig.data if getattr(trace, "x", None) is not None), default=0)
     return 110 if points > 8 else 45
+
+
+def finish(fig: go.Figure, title: str, footnote: str, height: int, bottom: int = 120, left_px: int | None = None) -> go.Figure:
+    """`apply` for a chart with category labels on its y axis (every bar chart of the pages).
+
+    The bottom margin leaves the footnote room for all its lines. By default the y axis takes
+    the room its labels need; with `left_px` the left margin is fixed instead (two charts side by
+    side line up) and the footnote moves from the plot's left edge to the figure's, so a chart
+    with long labels does not cut it off.
+    """
+    apply(fig, title, footnote, height)
+    margin = dict(b=max(bottom, 60 + 17 * (footnote.count("<br>") + 1)))
+    if left_px is None:
+        fig.update_yaxes(automargin=True)
+    else:
+        margin["l"] = left_px
+        fig.update_yaxes(automargin=False)
+        fig.layout.annotations[-1].update(xshift=-(left_px - 12))
+    fig.update_layout(margin=margin)
+    return fig

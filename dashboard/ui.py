@@ -9,7 +9,8 @@ rest of the page carries on.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -41,13 +42,59 @@ from queries.periods import COMPARISON_LABELS, Filters
 
 @dataclass(frozen=True)
 class PageContext:
-    """What the entry script resolved for this run: filter, region names, data date."""
+    """What the entry script resolved for this run: filter, region names, data date; and the
+    data-quality notes the page's sections collect (shown together at the end of the page)."""
 
     filters: Filters
     names: dict
     regions: pd.DataFrame
     data_date: date
     bureau_name: str
+    notes: list[str] = field(default_factory=list)
+
+
+Section = Callable[[PageContext], None]
+"""A part of a page: draws itself from the page context (and may add data-quality notes)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """Sections drawn side by side, each in its own column and guarded on its own."""
+
+    sections: tuple[Section, ...]
+    widths: tuple[int, ...] | None = None
+    gap: str = "small"
+
+
+def side_by_side(*sections: Section, widths: tuple[int, ...] | None = None, gap: str = "small") -> Row:
+    """The sections in one row of columns (equal widths unless `widths`)."""
+    return Row(sections, widths, gap)
+
+
+def show_sections(ctx: PageContext, *items: Section | Row) -> None:
+    """Each item in turn: a section across the page, or a Row of sections side by side. A section
+    that fails shows its one sentence and the rest of the page carries on."""
+    for item in items:
+        if isinstance(item, Row):
+            columns = st.columns(list(item.widths or [1] * len(item.sections)), gap=item.gap)
+            for column, draw in zip(columns, item.sections):
+                with column, section():
+                    draw(ctx)
+        else:
+            with section():
+                item(ctx)
+
+
+def show_page(ctx: PageContext, *items: Section | Row) -> None:
+    """A page's body after start_page: its sections (see show_sections), then the data-quality
+    notes they collected, in one collapsed box."""
+    show_sections(ctx, *items)
+    quality_notes(ctx.notes)
+
+
+def show_chart(fig, key: str) -> None:
+    """A plotly chart as built (house template, no streamlit theme on top), the column's width."""
+    st.plotly_chart(fig, theme=None, key=key, width="stretch")
 
 
 @contextmanager
@@ -101,6 +148,14 @@ def _delta(code: str, text: str, change, ctx: PageContext, word_first: bool = Tr
     )
 
 
+def target_of(code: str) -> float:
+    """The configured target of the registry figure `code` (a KeyError names a figure without one)."""
+    field_name = metric(code).target
+    if field_name is None:
+        raise KeyError(f"metric {code!r} has no target")
+    return getattr(config.targets(), field_name)
+
+
 def _card(code: str, label: str | None, value: str, help_note: str | None, short: bool, delta: dict) -> None:
     """One st.metric for the registry figure `code`: its label (or `label`, for one with a runtime
     part such as a date) and its 口径 as the tooltip (with `help_note` after it)."""
@@ -134,7 +189,7 @@ def rate_card(code: str, num: int, den: int, q_num: int | None, q_den: int | Non
     value = fmt_rate(num, den)
     label = label or (figure.short if short else figure.label)
     if figure.target is not None:
-        target = getattr(config.targets(), figure.target)
+        target = target_of(code)
         # The verdict leads the label, in colour AND words, so a narrow card that cuts the label
         # off still shows it; the value stays short. Judged on the exact rate; "—" is neither.
         label = f"{label}（目标{'' if target >= 1 else '≥'}{fmt_pct(target)}）"

@@ -1,65 +1,65 @@
 """企业信用风险分类: which counties hold the high-risk enterprises, and is it getting better (metrics.md §1)."""
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import charts_credit_risk as charts
-from dashboard import config, maps
+from dashboard import config, maps, quality
 from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.detail_table import detail_table
 from dashboard.filters import drill_into, region_phrase, switch_preset
 from dashboard.format import fmt_count, fmt_date
 from dashboard.i18n import region_name
-from dashboard.ui import count_card, download_buttons, footnote, quality_notes, rate_card, section
+from dashboard.ui import count_card, download_buttons, footnote, rate_card, show_chart, show_page, show_sections, side_by_side
 from dashboard.ui import table as show_table
 from queries import credit_risk as cr
 from queries.metrics import metric
 
-SCOPE = config.credit_risk_entity_types()
-"""The classification scope (分类对象), passed to every credit-risk query."""
+SCOPE = config.credit_risk_entity_types()  # the classification scope (分类对象), passed to every credit query
 SCOPE_PHRASE = charts.scope_phrase(SCOPE)
 CALIBER = f"{SCOPE_PHRASE}；每家在册企业取当日最新一次分类结果；占比 = 该等级企业数 / 已评级企业数（未分类不计入）"
 CHART_CALIBER = f"{SCOPE_PHRASE}；每家在册企业取当日最新一次分类结果；<br>占比 = 该等级企业数 / 已评级企业数（未分类不计入）"
 MIGRATION_CALIBER = f"{SCOPE_PHRASE}；两个日期均在册且均已评级的企业；<br>升级 = 向A类移动，降级 = 向D类移动"
 
-ctx = start_page("企业信用风险分类")
-f = ctx.filters
-notes: list[str] = []
 
-
-def distributions():
+def distributions(ctx):
     """Grade counts per region at P's and Q's as-of dates (cached by `run`)."""
-    return run(cr.grade_distributions, f, entity_types=SCOPE)
+    return run(cr.grade_distributions, ctx.filters, entity_types=SCOPE)
 
 
-def headline_cards() -> None:
+def headline_cards(ctx) -> None:
     """metrics.md's headline: rated enterprises, high-risk share, D count, 未分类."""
-    now, then = (cr.grade_totals(d) for d in distributions())
+    now, then = (cr.grade_totals(d) for d in distributions(ctx))
+    note = _as_of_note(ctx)
     cards = st.columns(4)
     with cards[0]:
-        count_card("rated_count", now.rated_count, then.rated_count, ctx, help_note=_as_of_note())
+        count_card("rated_count", now.rated_count, then.rated_count, ctx, help_note=note)
     with cards[1]:
-        rate_card("high_risk_share", *_parts(now.high_risk), *_parts(then.high_risk), ctx, help_note=_as_of_note())
+        rate_card("high_risk_share", *_parts(now.high_risk), *_parts(then.high_risk), ctx, help_note=note)
     with cards[2]:
-        count_card("d_count", now.d_count, then.d_count, ctx, help_note=_as_of_note())
+        count_card("d_count", now.d_count, then.d_count, ctx, help_note=note)
     with cards[3]:
-        count_card("unrated_count", now.unrated_count, then.unrated_count, ctx, help_note=_as_of_note(), short=True)
+        count_card("unrated_count", now.unrated_count, then.unrated_count, ctx, help_note=note, short=True)
     st.caption(f"口径：{SCOPE_PHRASE}；各项数字均按此范围计。")
 
 
-def grade_cards() -> None:
+def grade_cards(ctx) -> None:
     """The rest of the grade distribution: A, B and C counts and the D share."""
-    now, then = (cr.grade_totals(d) for d in distributions())
+    now, then = (cr.grade_totals(d) for d in distributions(ctx))
+    note = _as_of_note(ctx)
     cards = st.columns(4)
     for column, grade in zip(cards, ("A", "B", "C")):
         with column:
             code = f"{grade.lower()}_count"
-            count_card(code, getattr(now, code), getattr(then, code), ctx, help_note=_as_of_note())
+            count_card(code, getattr(now, code), getattr(then, code), ctx, help_note=note)
     with cards[3]:
-        rate_card("d_share", *_parts(now.d_share), *_parts(then.d_share), ctx, help_note=_as_of_note())
+        rate_card("d_share", *_parts(now.d_share), *_parts(then.d_share), ctx, help_note=note)
 
 
-def _as_of_note() -> str:
+def _as_of_note(ctx) -> str:
+    f = ctx.filters
     return f"{SCOPE_PHRASE}。等级为{fmt_date(f.period.as_of)}各企业的最新评级，对比{fmt_date(f.comparison.as_of)}。"
 
 
@@ -67,8 +67,22 @@ def _parts(rate) -> tuple[int, int]:
     return rate.numerator, rate.denominator
 
 
-def county_map(figures) -> None:
+def by_region(ctx) -> None:
+    """The map, trend, grade cards, heat grid, migration and table, all from one frame of region figures."""
+    figures = charts.region_figures(*distributions(ctx), ctx.regions, ctx.filters)
+    show_sections(
+        ctx,
+        side_by_side(partial(county_map, figures=figures), trend, widths=(7, 5)),
+        partial(high_risk_list, figures=figures),
+        grade_cards,
+        side_by_side(partial(heat_grid, figures=figures), migration),
+        partial(region_table, figures=figures),
+    )
+
+
+def county_map(ctx, figures) -> None:
     """The map: measure switch, optional C/D density, legend, footnote; a clicked county drills in."""
+    f = ctx.filters
     level = "各监管所" if f.by_office else "各旗县市区"
     title = st.empty()
     controls = st.columns([3, 2] + ([1] if f.counties else []), vertical_alignment="center")
@@ -81,55 +95,44 @@ def county_map(figures) -> None:
     show_density = controls[1].toggle("叠加C/D类企业密度", key="credit_map_density", bind="query-params")
     if f.counties:
         controls[2].button("返回全市", key="credit_map_back", on_click=drill_into, args=(None,))
-    county_name = ctx.names.get(f.counties[0]) if f.by_office else None
-    areas = charts.map_areas(figures, measure, county_name)
+    areas = charts.map_areas(figures, measure)
     scale = charts.map_scale(areas)
     boundaries = maps.read_boundaries(config.boundaries_path())
     density = run(cr.high_risk_density, f, entity_types=SCOPE) if show_density else None
-    deck = maps.area_deck(areas, boundaries, scale, context_codes=_context_codes(), density=density)
+    deck = maps.area_deck(areas, boundaries, scale, context_codes=_context_codes(ctx), density=density)
     event = st.pydeck_chart(
         deck, on_select="rerun", selection_mode="single-object", height=maps.MAP_HEIGHT,
         key=f"credit_map_{'_'.join(f.counties) or 'city'}", alt=f"{level}{charts.MEASURES[measure]}地图",
     )
     st.markdown(maps.legend_html(charts.MEASURES[measure], scale, charts.measure_text(measure)), unsafe_allow_html=True)
     source = config.boundaries_source() or ("无边界数据，按区划中心点绘制" if not boundaries.shapes else "未注明")
-    hint = _map_hint() + ("；热力为C/D类企业分布，颜色越深越密集" if show_density else "")
+    hint = _map_hint(ctx) + ("；热力为C/D类企业分布，颜色越深越密集" if show_density else "")
     st.caption(f"{hint}。{footnote(ctx, CALIBER).replace('<br>', '；')}｜边界：{source}")
-    _map_notes(areas, boundaries, density)
-    _drill(maps.selected_code(event))
+    ctx.notes.extend(quality.credit_map(areas, boundaries, density))
+    _drill(ctx, maps.selected_code(event))
 
 
-def _context_codes() -> tuple[str, ...]:
+def _context_codes(ctx) -> tuple[str, ...]:
     """Grey outlines under the map: the chosen county around its offices, else the counties not chosen."""
+    f = ctx.filters
     counties = tuple(ctx.regions.loc[ctx.regions["level"] == "county", "code"])
     if f.by_office:
         return f.counties
     return tuple(c for c in counties if f.counties and c not in f.counties)
 
 
-def _map_hint() -> str:
+def _map_hint(ctx) -> str:
     """What the map's shapes mean and what a click does."""
-    if f.by_office:
+    if ctx.filters.by_office:
         return "圆点为监管所驻地，大小与颜色表示指标值"
     return "点击旗县市区可下钻查看其监管所"
 
 
-def _map_notes(areas, boundaries, density) -> None:
-    """Data-quality notes about what the map could not draw."""
-    if boundaries.problem:
-        notes.append(boundaries.problem)
-    missing = areas[~areas["code"].isin(boundaries.shapes.keys()) & (areas["lon"].isna() | areas["lat"].isna())]
-    if len(missing):
-        notes.append(f"{'、'.join(missing['name'])}没有边界或坐标，未在地图上显示（数字见下表）。")
-    if density is not None and density.empty:
-        notes.append("所选范围内没有带坐标的C/D类企业，密度图层为空。")
-
-
-def _drill(code: str | None) -> None:
+def _drill(ctx, code: str | None) -> None:
     """A clicked county narrows the whole page to it (the shared filter, kept in the URL); a
     clicked office opens its C/D enterprise list (the list below the map, set to that office)."""
     counties = set(ctx.regions.loc[ctx.regions["level"] == "county", "code"])
-    if code in counties and f.counties != (code,):
+    if code in counties and ctx.filters.counties != (code,):
         drill_into(code)
         st.rerun()
     offices = set(ctx.regions.loc[ctx.regions["level"] == "office", "code"])
@@ -146,38 +149,41 @@ def _drill(code: str | None) -> None:
 CD_LIST = "credit_cd"
 
 
-def high_risk_list(figures) -> None:
+def high_risk_list(ctx, figures) -> None:
     """The C/D enterprises behind the shares: by region, searchable, paged in SQL, downloadable."""
     opened = st.session_state.get("credit_map_opened")
     if opened:
         st.caption(f"已打开{region_name(opened, ctx.names)}的C/D类企业名单（地图上点击其他监管所可切换）。")
     detail_table(
-        ctx, "high_risk", f"C/D类企业名单（{fmt_date(f.period.as_of)}）", CD_LIST,
+        ctx, "high_risk", f"C/D类企业名单（{fmt_date(ctx.filters.period.as_of)}）", CD_LIST,
         region_options=list(figures["code"]), caliber=f"{SCOPE_PHRASE}；截至日最新分类结果为C类或D类的在册企业",
         entity_types=SCOPE,
     )
 
 
-def trend() -> None:
+def trend(ctx) -> None:
     """High-risk share at 12 month ends: the city and the counties shown (and the chosen office)."""
+    f = ctx.filters
     frame = run(cr.high_risk_trend, f, entity_types=SCOPE)
     counties = list(ctx.regions.loc[ctx.regions["level"] == "county", "code"])
     shown = list(f.counties or counties) + ([f.office] if f.office else [])
     points = cr.trend_points(f)
     title = f"高风险占比月末走势（{points[0].year}年{points[0].month}月—{fmt_date(points[-1])}）"
-    fig = charts.trend_chart(frame, counties, shown, ctx.names, title, footnote(ctx, metric("high_risk_share").caliber + "；<br>末点为数据截至日"))
-    st.plotly_chart(fig, key="credit_trend")
+    caliber = f"{SCOPE_PHRASE}；{metric('high_risk_share').caliber}；<br>末点为数据截至日"
+    show_chart(charts.trend_chart(frame, counties, shown, ctx.names, title, footnote(ctx, caliber)), "credit_trend")
 
 
-def heat_grid(figures) -> None:
+def heat_grid(ctx, figures) -> None:
     """Region × grade shares, highest high-risk share first."""
+    f = ctx.filters
     title = f"{'各监管所' if f.by_office else '各旗县市区'}各等级占比（{fmt_date(f.period.as_of)}，按高风险占比排序）"
-    st.plotly_chart(charts.grade_heat_grid(figures, title, footnote(ctx, CHART_CALIBER)), key="credit_heat_grid")
+    show_chart(charts.grade_heat_grid(figures, title, footnote(ctx, CHART_CALIBER)), "credit_heat_grid")
 
 
-def migration() -> None:
+def migration(ctx) -> None:
     """Grade at Q's as-of date → grade at P's, with the upgraded / downgraded totals; when no
     enterprise changed grade (assessments are not weekly), one line that says so instead."""
+    f = ctx.filters
     matrix = run(cr.migration_matrix, f, entity_types=SCOPE)
     totals = cr.migration_totals(matrix)
     q_on, p_on = f.comparison.as_of, f.period.as_of
@@ -193,16 +199,15 @@ def migration() -> None:
         return
     title = f"信用等级迁移：升级{fmt_count(totals.upgraded)}家，降级{fmt_count(totals.downgraded)}家"
     subtitle = f"行：{fmt_date(q_on)}等级 → 列：{fmt_date(p_on)}等级"
-    fig = charts.migration_chart(matrix, q_on, p_on, title, subtitle, footnote(ctx, MIGRATION_CALIBER))
-    st.plotly_chart(fig, key="credit_migration")
-    cards = st.columns(3)
-    for column, code in zip(cards, ("upgraded", "downgraded", "unchanged")):
+    show_chart(charts.migration_chart(matrix, q_on, p_on, title, subtitle, footnote(ctx, MIGRATION_CALIBER)), "credit_migration")
+    for column, code in zip(st.columns(3), ("upgraded", "downgraded", "unchanged")):
         with column:
             count_card(code, getattr(totals, code), None, ctx)
 
 
-def table(figures) -> None:
+def region_table(ctx, figures) -> None:
     """The region figures as a table, downloadable as CSV and Excel."""
+    f = ctx.filters
     region_title = "监管所" if f.by_office else "旗县市区"
     # With one office chosen its own row is the total: no second "开鲁县·…所" row with the same numbers.
     frame = charts.county_table(figures, None if f.office else region_phrase(f, ctx.names), region_title)
@@ -211,47 +216,9 @@ def table(figures) -> None:
     download_buttons(frame, f"企业信用风险分类_{f.period.as_of.isoformat()}", ctx, key="credit_table_download")
 
 
-def data_quality_notes() -> None:
+def data_quality(ctx) -> None:
     """Rows the figures left out or counted as 未分类 (metrics.md, data-quality notes)."""
-    quality = run(cr.data_quality, f, entity_types=SCOPE)
-    if quality.orphan_assessments:
-        notes.append(f"{fmt_count(quality.orphan_assessments)} 条分类结果的企业不在市场主体表中，未计入。")
-    if quality.unplaceable_enterprises:
-        notes.append(f"{fmt_count(quality.unplaceable_enterprises)} 家在册市场主体的登记区划不在区划表中，未计入各项数字。")
-    if quality.invalid_grade_assessments:
-        notes.append(
-            f"{fmt_count(quality.invalid_grade_assessments)} 条分类结果的等级不是A–D；某企业在截至日的最新一条若是这样的结果，该企业按未分类计。"
-        )
-    if quality.assessed_outside_scope:
-        notes.append(
-            f"{fmt_count(quality.assessed_outside_scope)} 户在册市场主体有分类结果，但不属于分类对象（{SCOPE_PHRASE}），未计入各项数字。"
-        )
-    if quality.high_risk_without_location:
-        notes.append(f"{fmt_count(quality.high_risk_without_location)} 家C/D类企业没有坐标，不在密度图层中。")
+    ctx.notes.extend(quality.credit_risk(run(cr.data_quality, ctx.filters, entity_types=SCOPE), SCOPE_PHRASE))
 
 
-with section():
-    headline_cards()
-figures = None
-with section():
-    figures = charts.region_figures(*distributions(), ctx.regions, f)
-if figures is not None:
-    left, right = st.columns([7, 5])
-    with left, section():
-        county_map(figures)
-    with right, section():
-        trend()
-    with section():
-        high_risk_list(figures)
-    with section():
-        grade_cards()
-    left, right = st.columns(2)
-    with left, section():
-        heat_grid(figures)
-    with right, section():
-        migration()
-    with section():
-        table(figures)
-with section():
-    data_quality_notes()
-quality_notes(notes)
+show_page(start_page("企业信用风险分类"), headline_cards, by_region, data_quality)

@@ -3,13 +3,15 @@
 import streamlit as st
 
 from dashboard import charts_inspections as charts
+from dashboard import quality
 from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.config import targets
+from dashboard.db import DataError
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_rate
 from dashboard.i18n import ALL_REGIONS
-from dashboard.ui import count_card, download_buttons, footnote, quality_notes, section, summary_rate_card
+from dashboard.ui import count_card, download_buttons, footnote, show_chart, show_page, summary_rate_card
 from dashboard.ui import table as show_table
 from queries import inspections as q
 from queries.metrics import metric
@@ -22,7 +24,7 @@ INSPECTED_CALIBER = metric("problem_rate").caliber
 DEADLINE_CALIBER = "公示期限 = 检查日期后第20个工作日（不含检查当日，按法定节假日与调休表）"
 
 
-def _cards(ctx) -> None:
+def headline_cards(ctx) -> None:
     """Two rows of five: plan progress and the three targets first, then the detail figures."""
     now = run(q.headline, ctx.filters)
     before = run(q.headline, ctx.filters.compared())
@@ -51,33 +53,37 @@ def _cards(ctx) -> None:
           help_note=f"本期在办任务{fmt_count(now.active_task_count)}个，联合抽查任务占{share}。")
 
 
-def _by_region(ctx, targets_, as_of_text: str) -> None:
-    f = ctx.filters
+def by_region(ctx) -> None:
+    """Completion against 时间进度 per region, and the by-region table with its total."""
+    f, goals = ctx.filters, targets()
     frame = charts.in_region_order(run(q.region_figures, f), ctx.regions)
     unit = "各监管所" if f.by_office else "各旗县市区"
     if frame.empty:
         st.info("所选范围内本期没有在办的抽查任务。")
         return
     fig = charts.completion_figure(
-        frame, ctx.names, targets_.due_task_completion, f"{unit}抽查完成率与时间进度（截至{as_of_text}）",
+        frame, ctx.names, goals.due_task_completion, f"{unit}抽查完成率与时间进度（截至{fmt_date(f.period.as_of)}）",
         footnote(ctx, PROGRESS_CALIBER),
     )
-    st.plotly_chart(fig, theme=None, key="inspections_completion")
+    show_chart(fig, "inspections_completion")
     total_label = ALL_REGIONS if not f.counties else "合计"
-    table = charts.region_table(frame, ctx.names, targets_, total_label)
+    table = charts.region_table(frame, ctx.names, goals, total_label)
     show_table(charts.mark_shortfalls(table))
     download_buttons(table, "双随机抽查_分地区", ctx, key="双随机抽查_分地区")
 
 
-def _grades(ctx, when: str) -> None:
+def grades(ctx) -> None:
+    """Problem-finding rate by credit grade at sampling."""
+    when = _when(ctx)
     frame = run(q.problems_by_grade, ctx.filters)
     fig = charts.grade_figure(frame, f"各信用风险等级问题发现率（{when}检查）",
                               footnote(ctx, "按抽取时的信用风险分类等级；" + INSPECTED_CALIBER))
-    st.plotly_chart(fig, theme=None, key="inspections_grades")
+    show_chart(fig, "inspections_grades")
 
 
-def _results(ctx, when: str) -> None:
-    f = ctx.filters
+def results(ctx) -> None:
+    """Inspection results per region, as shares of those inspected."""
+    f, when = ctx.filters, _when(ctx)
     frame = run(q.results_by_region, f)
     if frame.empty:
         st.info("本期没有检查记录。")
@@ -86,10 +92,12 @@ def _results(ctx, when: str) -> None:
     unit = "各监管所" if f.by_office else "各旗县市区"
     fig = charts.results_figure(frame, ctx.names, order, ALL_REGIONS if not f.counties else "合计",
                                 f"{unit}抽查结果构成（{when}检查）", footnote(ctx, "检查日期在本期的抽查对象，按检查结果分类"))
-    st.plotly_chart(fig, theme=None, key="inspections_results")
+    show_chart(fig, "inspections_results")
 
 
-def _categories(ctx, as_of_text: str) -> None:
+def categories(ctx) -> None:
+    """Completion per item category, and its table."""
+    as_of_text = fmt_date(ctx.filters.period.as_of)
     frame = run(q.by_item_category, ctx.filters)
     if frame.empty:
         st.info("所选范围内本期没有在办的抽查任务。")
@@ -97,7 +105,7 @@ def _categories(ctx, as_of_text: str) -> None:
     active = frame[frame["drawn_count"] > 0]
     if len(active):
         fig = charts.category_figure(active, f"各抽查事项类别完成情况（截至{as_of_text}）", footnote(ctx, PROGRESS_CALIBER.split("<br>")[0]))
-        st.plotly_chart(fig, theme=None, key="inspections_categories")
+        show_chart(fig, "inspections_categories")
     show_table(charts.category_table(frame))
 
 
@@ -113,8 +121,9 @@ OVERDUE_PUBLICATIONS = (
 )
 
 
-def _listing(ctx, listing, words: tuple[str, str, str], table, basename: str, as_of_text: str) -> None:
+def _listing(ctx, listing, words: tuple[str, str, str], table, basename: str) -> None:
     """A bounded detail list: its totals in a sentence, the rows shown, CSV / Excel download."""
+    as_of_text = fmt_date(ctx.filters.period.as_of)
     title, empty, summary = words
     st.subheader(title)
     if not listing.task_count:
@@ -127,52 +136,44 @@ def _listing(ctx, listing, words: tuple[str, str, str], table, basename: str, as
     download_buttons(table, basename, ctx, key=basename)
 
 
-def _overdue(ctx, as_of_text: str) -> None:
+def overdue_tasks(ctx) -> None:
+    """Tasks past their deadline with objects not yet inspected."""
     listing = run(q.overdue_tasks, ctx.filters)
-    _listing(ctx, listing, OVERDUE_TASKS, charts.overdue_table(listing, ctx.names), "双随机抽查_逾期任务", as_of_text)
+    _listing(ctx, listing, OVERDUE_TASKS, charts.overdue_table(listing, ctx.names), "双随机抽查_逾期任务")
 
 
-def _overdue_objects(ctx, as_of_text: str) -> None:
+def overdue_objects(ctx) -> None:
     """The drawn objects behind the overdue tasks' 未完成户数: which enterprises are still waiting."""
-    detail_table(ctx, "overdue_objects", f"逾期任务中未检查的抽查对象（截至{as_of_text}）", "overdue_objects",
-                 region_options=region_keys(ctx),
+    detail_table(ctx, "overdue_objects", f"逾期任务中未检查的抽查对象（截至{fmt_date(ctx.filters.period.as_of)}）",
+                 "overdue_objects", region_options=region_keys(ctx),
                  caliber="完成期限已过的任务中，截至日尚未检查的抽查对象；逾期天数 = 截至日 − 完成期限 + 1")
 
 
-def _unpublished(ctx, as_of_text: str) -> list[int]:
+def overdue_publications(ctx) -> None:
+    """Inspection results past their publication deadline, by task."""
     listing = run(q.overdue_publications, ctx.filters)
     table = charts.overdue_publication_table(listing, ctx.names)
-    _listing(ctx, listing, OVERDUE_PUBLICATIONS, table, "双随机抽查_逾期未公示", as_of_text)
-    return list(listing.uncovered_years)
+    _listing(ctx, listing, OVERDUE_PUBLICATIONS, table, "双随机抽查_逾期未公示")
 
 
-def _quality(ctx, extra_years: list[int]) -> None:
+def data_quality(ctx) -> None:
+    """The page's notes; the calendar years missed by either the headline's or the overdue
+    list's deadlines make one sentence."""
     headline = run(q.headline, ctx.filters)
-    years = tuple(sorted(set(headline.uncovered_years) | set(extra_years)))
-    quality_notes(charts.quality_sentences(headline, run(q.orphan_counts), years))
+    try:
+        listed_years = run(q.overdue_publications, ctx.filters).uncovered_years
+    except DataError:  # its own section has said why
+        listed_years = ()
+    years = tuple(sorted(set(headline.uncovered_years) | set(listed_years)))
+    ctx.notes.extend(quality.inspections(headline, run(q.orphan_counts), years))
 
 
-ctx = start_page("双随机、一公开抽查完成情况")
-goals = targets()
-period = ctx.filters.period
-when = fmt_range(period.start, period.as_of)
-as_of = fmt_date(period.as_of)
-with section():
-    _cards(ctx)
-with section():
-    _by_region(ctx, goals, as_of)
-with section():
-    _grades(ctx, when)
-with section():
-    _results(ctx, when)
-with section():
-    _categories(ctx, as_of)
-with section():
-    _overdue(ctx, as_of)
-with section():
-    _overdue_objects(ctx, as_of)
-years: list[int] = []
-with section():
-    years = _unpublished(ctx, as_of)
-with section():
-    _quality(ctx, years)
+def _when(ctx) -> str:
+    return fmt_range(ctx.filters.period.start, ctx.filters.period.as_of)
+
+
+show_page(
+    start_page("双随机、一公开抽查完成情况"),
+    headline_cards, by_region, grades, results, categories, overdue_tasks, overdue_objects, overdue_publications,
+    data_quality,
+)

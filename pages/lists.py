@@ -8,15 +8,24 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts_lists, i18n
+from dashboard import charts_lists, i18n, quality
 from dashboard.app import start_page
 from dashboard.cache import run
 from dashboard.db import DataError
-from dashboard.config import targets
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_date, fmt_range
-from dashboard.ui import count_card, days_card, footnote, quality_notes, rate_card, section
+from dashboard.ui import (
+    count_card,
+    days_card,
+    footnote,
+    rate_card,
+    show_chart,
+    show_page,
+    show_sections,
+    target_of,
+)
 from queries.annual_reports import SeasonFigures, annual_report_orphans, annual_report_season, season
+from queries.common import shown_regions
 from queries.lists import (
     WARNING_DAYS,
     WEEKLY_MAX_DAYS,
@@ -39,16 +48,6 @@ REASON_LABELS = {
 def narrow_footnote(ctx, caliber: str) -> str:
     """ui.footnote for a chart in a half-width column: 数据截至 on a line of its own, so nothing is cut."""
     return footnote(ctx, caliber).replace("｜", "<br>")
-
-
-def shown_region_codes(ctx) -> list[str]:
-    """The regions a "by region" chart lists (zeros included): counties, or the chosen county's offices."""
-    f, regions = ctx.filters, ctx.regions
-    if f.office:
-        return [f.office]
-    if f.by_office:
-        return list(regions.loc[(regions["level"] == "office") & (regions["parent_code"] == f.counties[0]), "code"])
-    return list(f.counties) or list(regions.loc[regions["level"] == "county", "code"])
 
 
 def headline(ctx, list_name: str) -> None:
@@ -85,7 +84,7 @@ def series_chart(ctx, list_name: str) -> None:
         "所选时段不超过91天按ISO周（周一至周日）、否则按自然月，所选时段的首末两段按时段截取"
     )
     fig = charts_lists.flow_series_figure(series, title, footnote(ctx, caliber))
-    st.plotly_chart(fig, key=f"{list_name}_series")
+    show_chart(fig, f"{list_name}_series")
 
 
 def reason_counts(breakdown: pd.DataFrame, list_name: str, flow: str) -> pd.DataFrame:
@@ -110,16 +109,16 @@ def breakdown_charts(ctx, list_name: str) -> None:
                 continue
             title = f"{LIST_TITLES[list_name]}按{word}原因（{period}）"
             fig = charts_lists.reason_figure(counts[flow], title, narrow_footnote(ctx, f"{word}原因，单位：户次"), color, slots)
-            st.plotly_chart(fig, key=f"{list_name}_{flow}_reasons")
+            show_chart(fig, f"{list_name}_{flow}_reasons")
     totals = breakdown.pivot_table(index="region_code", columns="flow", values="entry_count", aggfunc="sum", fill_value=0)
-    codes = shown_region_codes(ctx)
+    codes = shown_regions(ctx.regions, ctx.filters)
     codes += [code for code in totals.index if code not in codes]
     by_region = totals.reindex(index=codes, columns=["inflow", "outflow"], fill_value=0).reset_index(names="region_code")
-    by_region["region_name"] = [i18n.region_name(code, ctx.names, short_office=True) for code in by_region["region_code"]]
+    by_region["region_name"] = [i18n.region_name(code, ctx.names) for code in by_region["region_code"]]
     unit = "监管所" if ctx.filters.by_office else "旗县市区"
     title = f"{LIST_TITLES[list_name]}各{unit}列入与移出（{period}）"
     caliber = "旗县市区＝作出决定的机关所在旗县市区；监管所＝企业所属监管所，无所属或属他旗县的计入“其他”；单位：户次"
-    st.plotly_chart(charts_lists.region_flow_figure(by_region, title, footnote(ctx, caliber)), key=f"{list_name}_regions")
+    show_chart(charts_lists.region_flow_figure(by_region, title, footnote(ctx, caliber)), f"{list_name}_regions")
 
 
 def credit_repair_cards(ctx, list_name: str) -> None:
@@ -184,23 +183,23 @@ def annual_report_charts(ctx, now: SeasonFigures, then: SeasonFigures) -> None:
     f = ctx.filters
     current, last = season(f), season(f, previous=True)
     by_region, previous = now.by_region, then.by_region.set_index("region_code")
-    codes = shown_region_codes(ctx)
+    codes = shown_regions(ctx.regions, ctx.filters)
     codes += [code for code in by_region["region_code"] if code not in codes]
     frame = by_region.set_index("region_code").reindex(codes, fill_value=0).reset_index()
     frame["previous_submitted"] = [int(previous["submitted_count"].get(code, 0)) for code in frame["region_code"]]
     frame["previous_required"] = [int(previous["required_count"].get(code, 0)) for code in frame["region_code"]]
-    frame["region_name"] = [i18n.region_name(code, ctx.names, short_office=True) for code in frame["region_code"]]
+    frame["region_name"] = [i18n.region_name(code, ctx.names) for code in frame["region_code"]]
     caliber = (
         f"公示率＝截至{fmt_date(current.as_of)}已公示{current.report_year}年度年报的应报主体 / 应报主体<br>"
         f"（{current.report_year}年12月31日前成立、截至当日未注销吊销）；逾期＝{fmt_date(current.deadline)}后公示"
     )
-    target = targets().annual_report_rate
+    target = target_of("annual_report_rate")
     left, right = st.columns(2)
     with left:
         unit = "监管所" if f.by_office else "旗县市区"
         title = f"{current.report_year}年度年报公示率·各{unit}（截至{fmt_date(current.as_of)}）"
         fig = charts_lists.annual_report_region_figure(frame, target, title, narrow_footnote(ctx, caliber))
-        st.plotly_chart(fig, key="annual_regions")
+        show_chart(fig, "annual_regions")
     with right:
         progress, progress_before = now.progress, then.progress
         names = (f"{current.report_year}年度", f"{last.report_year}年度（截至{fmt_date(last.as_of)}）")
@@ -208,52 +207,40 @@ def annual_report_charts(ctx, now: SeasonFigures, then: SeasonFigures) -> None:
         fig = charts_lists.annual_report_progress_figure(
             progress, progress_before, target, names, title, narrow_footnote(ctx, caliber)
         )
-        st.plotly_chart(fig, key="annual_progress")
+        show_chart(fig, "annual_progress")
 
 
 def list_tab(ctx, list_name: str) -> None:
     """One list's sections, each guarded on its own; the abnormal list adds the warning and annual reports."""
-    drawings = [partial(draw, ctx, list_name) for draw in (headline, series_chart, breakdown_charts)]
+    sections = [partial(draw, list_name=list_name) for draw in (headline, series_chart, breakdown_charts)]
     if list_name == "abnormal":
-        drawings.append(partial(warning_table, ctx))
-    drawings.append(partial(credit_repair_cards, ctx, list_name))
+        sections.append(warning_table)
+    sections.append(partial(credit_repair_cards, list_name=list_name))
     if list_name == "abnormal":
-        drawings.append(partial(annual_report_section, ctx))
-    for draw in drawings:
-        with section():
-            draw()
+        sections.append(annual_report_section)
+    show_sections(ctx, *sections)
+
+
+def list_tabs(ctx) -> None:
+    """The two lists, a tab each; the open tab is in the URL (bind), so a copied link opens the same list."""
+    for tab, list_name in zip(st.tabs(list(LIST_TITLES.values()), key="list_tab", bind="query-params"), LIST_TITLES):
+        with tab:
+            list_tab(ctx, list_name)
 
 
 def data_quality(ctx) -> None:
     """Each source is read on its own: a missing annual_reports table (already reported in its
     section) must not hide the lists' notes."""
-    notes = []
     for list_name, title in LIST_TITLES.items():
         try:
-            quality = run(list_quality, ctx.filters, list_name)
+            ctx.notes.extend(quality.list_entries(title, run(list_quality, ctx.filters, list_name)))
         except DataError:
             continue
-        if quality.orphan_count:
-            notes.append(
-                f"{title}有 {fmt_count(quality.orphan_count)} 条记录的企业（enterprise_id）在市场主体表中不存在，未计入本页各项数字。"
-            )
-        if quality.removed_before_listed_count:
-            notes.append(
-                f"{title}有 {fmt_count(quality.removed_before_listed_count)} 条记录的移出日期早于列入日期，"
-                "期初、期末在册与列入、移出可能对不上。"
-            )
     try:
         orphans = run(annual_report_orphans, ctx.filters)
     except DataError:
         orphans = 0
-    if orphans:
-        notes.append(f"{season(ctx.filters).report_year}年度有 {fmt_count(orphans)} 份年报的企业在市场主体表中不存在，未计入年报公示率。")
-    quality_notes(notes)
+    ctx.notes.extend(quality.annual_reports(season(ctx.filters).report_year, orphans))
 
 
-ctx = start_page("经营异常名录与严重违法失信名单")
-# The open tab is in the URL (bind), so a copied link opens the same list.
-for tab, list_name in zip(st.tabs(list(LIST_TITLES.values()), key="list_tab", bind="query-params"), LIST_TITLES):
-    with tab:
-        list_tab(ctx, list_name)
-data_quality(ctx)
+show_page(start_page("经营异常名录与严重违法失信名单"), list_tabs, data_quality)

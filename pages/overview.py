@@ -12,7 +12,18 @@ from dashboard.config import credit_risk_entity_types, targets
 from dashboard.filters import region_phrase
 from dashboard.format import fmt_count, fmt_date, fmt_rate, fmt_signed_count
 from dashboard.i18n import ENTITY_TYPE, label, region_name
-from dashboard.ui import count_card, download_buttons, footnote, money_card, rate_card, section, summary_rate_card
+from dashboard.ui import (
+    count_card,
+    download_buttons,
+    footnote,
+    money_card,
+    rate_card,
+    section,
+    show_page,
+    show_sections,
+    side_by_side,
+    summary_rate_card,
+)
 from dashboard.ui import table as show_table
 from queries import credit_risk, inspections, lists, market, penalties, revisits
 from queries.annual_reports import annual_report_rate_parts, season
@@ -209,22 +220,18 @@ def market_breakdown(ctx) -> None:
 def headline_cards(ctx) -> None:
     """One or two cards per topic under a link to its page; each topic guarded on its own."""
     st.subheader("本期要点")
-    for draw in (inspection_cards, list_cards):
-        with section():
-            draw(ctx)
-    for pair in ((credit_cards, revisit_card), (penalty_card,)):
-        for column, draw in zip(st.columns(2), pair):
-            with column, section():
-                draw(ctx)
+    show_sections(
+        ctx,
+        inspection_cards,
+        list_cards,
+        side_by_side(credit_cards, revisit_card),
+        side_by_side(penalty_card, widths=(1, 1)),
+    )
 
 
-ctx = start_page("监管总览")
-with section():
-    market_cards(ctx)
-attention_column, cards_column = st.columns([5, 6], gap="medium")
-with attention_column, section():
-    attention_list(ctx)
-with cards_column:
-    headline_cards(ctx)
-with section():
-    market_breakdown(ctx)
+show_page(
+    start_page("监管总览"),
+    market_cards,
+    side_by_side(attention_list, headline_cards, widths=(5, 6), gap="medium"),
+    market_breakdown,
+)

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from dashboard import charts_penalties as charts
+from dashboard import quality
 from dashboard.app import start_page
 from dashboard.briefing import briefing_subject, penalties_sentence
 from dashboard.cache import run
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_range
-from dashboard.ui import count_card, download_buttons, footnote, money_card, quality_notes, section
+from dashboard.ui import count_card, download_buttons, footnote, money_card, show_chart, show_page
 from queries import penalties as q
 from queries.metrics import metric
 
@@ -50,31 +51,37 @@ def briefing(ctx) -> None:
     st.caption("点击框右上角的复制按钮即可粘贴。“涉及罚没款”为从重处罚案件的罚没款；“罚没款合计”为全部处罚案件。")
 
 
-def categories(ctx, when: str) -> None:
+def categories(ctx) -> None:
+    """Cases per category, coloured by card group."""
+    when = _when(ctx)
     frame = run(q.cases_by_category, ctx.filters)
     fig = charts.category_figure(frame, f"各类处罚案件数（{when}）", footnote(ctx, f"{CASES_CALIBER}，按7类处罚类别计件"))
-    st.plotly_chart(fig, theme=None, key="penalties_categories")
+    show_chart(fig, "penalties_categories")
 
 
-def regions(ctx, when: str) -> None:
-    f = ctx.filters
+def regions(ctx) -> None:
+    """减免处罚金额 per region."""
+    f, when = ctx.filters, _when(ctx)
     frame = run(q.cases_by_region, f)
     unit = "各监管所" if f.by_office else "各旗县市区"
     fig = charts.waived_by_region_figure(
         frame, ctx.names, f"{unit}减免处罚金额（{when}）", footnote(ctx, WAIVED_CALIBER + BRACKET_NOTE)
     )
-    st.plotly_chart(fig, theme=None, key="penalties_regions")
+    show_chart(fig, "penalties_regions")
 
 
-def violation_types(ctx, when: str) -> None:
+def violation_types(ctx) -> None:
+    """减免处罚金额 per violation type."""
+    when = _when(ctx)
     frame = run(q.cases_by_violation_type, ctx.filters)
     fig = charts.waived_by_violation_figure(
         frame, f"各违法类型减免处罚金额（{when}）", footnote(ctx, WAIVED_CALIBER + BRACKET_NOTE)
     )
-    st.plotly_chart(fig, theme=None, key="penalties_violation_types")
+    show_chart(fig, "penalties_violation_types")
 
 
 def trend(ctx) -> None:
+    """The last twelve months: amounts and case counts."""
     f = ctx.filters
     frame = run(q.monthly_trend, f)
     if frame.empty:
@@ -84,10 +91,11 @@ def trend(ctx) -> None:
     fig = charts.trend_figure(
         frame, f"近12个月减免处罚金额与案件数（{span}）", footnote(ctx, f"按处罚决定日期所在月份；{WAIVED_CALIBER}")
     )
-    st.plotly_chart(fig, theme=None, key="penalties_trend")
+    show_chart(fig, "penalties_trend")
 
 
 def region_table(ctx) -> None:
+    """The by-region figures with their total, downloadable."""
     f = ctx.filters
     frame = run(q.cases_by_region, f)
     table = charts.region_table(frame, ctx.names, "合计")
@@ -99,42 +107,19 @@ def region_table(ctx) -> None:
 
 def waived_cases(ctx) -> None:
     """The cases behind 减免处罚金额: searchable, paged in SQL, downloadable."""
-    detail_table(ctx, "waived_cases", f"减免处罚案件清单（{when}）", "waived_cases", region_options=region_keys(ctx),
+    detail_table(ctx, "waived_cases", f"减免处罚案件清单（{_when(ctx)}）", "waived_cases", region_options=region_keys(ctx),
                  caliber="处罚决定日期在本期的从轻、减轻、轻微免罚、首违不罚案件；减免金额 = 裁量基准罚款 − 实际罚没款")
 
 
 def data_quality(ctx) -> None:
-    f = ctx.filters
-    summary = run(q.penalty_summary, f)
-    orphans = run(q.orphan_cases, f)
-    notes = []
-    if summary.negative_waived_count:
-        notes.append(
-            f"{summary.negative_waived_count}件从轻、减轻或免罚案件的实际罚没款高于裁量基准罚款，"
-            "其减免额为负数，已按原值计入减免处罚金额，请核实录入。"
-        )
-    if orphans:
-        notes.append(f"{orphans}件处罚案件的市场主体编号（enterprise_id）在市场主体表中不存在，未计入本页数字。")
-    quality_notes(notes)
+    ctx.notes.extend(quality.penalties(run(q.penalty_summary, ctx.filters), run(q.orphan_cases, ctx.filters)))
 
 
-ctx = start_page("包容审慎减免处罚")
-when = fmt_range(ctx.filters.period.start, ctx.filters.period.as_of)
-with section():
-    headline_cards(ctx)
-with section():
-    briefing(ctx)
-with section():
-    categories(ctx, when)
-with section():
-    regions(ctx, when)
-with section():
-    violation_types(ctx, when)
-with section():
-    trend(ctx)
-with section():
-    region_table(ctx)
-with section():
-    waived_cases(ctx)
-with section():
-    data_quality(ctx)
+def _when(ctx) -> str:
+    return fmt_range(ctx.filters.period.start, ctx.filters.period.as_of)
+
+
+show_page(
+    start_page("包容审慎减免处罚"),
+    headline_cards, briefing, categories, regions, violation_types, trend, region_table, waived_cases, data_quality,
+)

@@ -3,33 +3,47 @@
 import streamlit as st
 
 from dashboard import charts_revisits as charts
+from dashboard import quality
 from dashboard.app import start_page
 from dashboard.cache import run
-from dashboard.config import targets
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_range
-from dashboard.ui import count_card, download_buttons, footnote, quality_notes, section, summary_rate_card
+from dashboard.i18n import region_name
+from dashboard.ui import (
+    count_card,
+    footnote,
+    show_chart,
+    show_page,
+    side_by_side,
+    summary_rate_card,
+    target_of,
+)
 from queries.metrics import metric
 from queries.revisits import (
     method_mix,
-    overdue_revisits,
     revisit_quality,
     revisit_summary,
     revisits_by_region,
     revisits_by_tier,
 )
 
-ctx = start_page("执法事后回访")
-f = ctx.filters
-goal = targets()
-when = fmt_range(f.period.start, f.period.as_of)  # stale data: titles claim only the days covered
-county = ctx.names.get(f.counties[0]) if f.by_office else None
 RATE_CALIBER = metric("revisit_rate").caliber
 TIER3_CALIBER = metric("tier3_sampling_ratio").caliber
 
-with section():
-    now, then = run(revisit_summary, f), run(revisit_summary, f.compared())
-    # The rate judged against a target leads the row, twice as wide as the counts beside it.
+
+def _summaries(ctx):
+    """The revisit summary of the period and of the comparison period (cached by `run`)."""
+    return run(revisit_summary, ctx.filters), run(revisit_summary, ctx.filters.compared())
+
+
+def _when(ctx) -> str:
+    """The period up to the as-of date: with stale data, titles claim only the days covered."""
+    return fmt_range(ctx.filters.period.start, ctx.filters.period.as_of)
+
+
+def headline_cards(ctx) -> None:
+    """The rates judged against a target lead each row, twice as wide as the counts beside them."""
+    now, then = _summaries(ctx)
     rate_column, due, done = st.columns([2, 1, 1])
     with rate_column:
         summary_rate_card("revisit_rate", now, then, ctx)
@@ -45,60 +59,71 @@ with section():
     with overdue:
         count_card("revisits_overdue", now.overdue_count, then.overdue_count, ctx)
 
-left, right = st.columns(2)
-with left, section():
-    by_tier = run(revisits_by_tier, f).assign(label=lambda d: [charts.tier_label(t, line_break=True) for t in d["tier"]])
-    st.plotly_chart(charts.rate_bars(
-        by_tier, "label", "done_count", "due_count", goal.revisit_rate,
-        f"分等级回访率（{when}）", footnote(ctx, RATE_CALIBER), "无到期回访", horizontal=False,
-    ), width="stretch")
-with right, section():
-    # 整改到位率 and the method mix share their base: revisits done in P (not those due in P).
-    now, then = run(revisit_summary, f), run(revisit_summary, f.compared())
+
+def by_tier(ctx) -> None:
+    """回访率 per revisit tier."""
+    frame = run(revisits_by_tier, ctx.filters)
+    frame = frame.assign(label=[charts.tier_label(t, line_break=True) for t in frame["tier"]])
+    show_chart(charts.rate_bars(
+        frame, "label", "done_count", "due_count", target_of("revisit_rate"),
+        f"分等级回访率（{_when(ctx)}）", footnote(ctx, RATE_CALIBER), "无到期回访", horizontal=False,
+    ), "revisits_by_tier")
+
+
+def rectification_and_methods(ctx) -> None:
+    """整改到位率 and the method mix share their base: revisits done in P (not those due in P)."""
+    now, then = _summaries(ctx)
     summary_rate_card("rectification_rate", now, then, ctx)
-    st.plotly_chart(charts.method_mix_bars(
-        run(method_mix, f), f"回访方式构成（{when}完成的回访）", footnote(ctx, "回访日期在本期内的记录，按回访方式计数"),
-    ), width="stretch")
+    show_chart(charts.method_mix_bars(
+        run(method_mix, ctx.filters), f"回访方式构成（{_when(ctx)}完成的回访）",
+        footnote(ctx, "回访日期在本期内的记录，按回访方式计数"),
+    ), "revisits_methods")
 
-left, right = st.columns(2)
-by_region = None
-with left, section():
-    by_region = run(revisits_by_region, f).assign(
-        label=lambda d: [charts.region_label(c, ctx.names, within=county) for c in d["region_code"]]
-    )
-    st.plotly_chart(charts.rate_bars(
-        by_region, "label", "done_count", "due_count", goal.revisit_rate,
-        f"分地区回访率（{when}）", footnote(ctx, RATE_CALIBER), "无到期回访",
-    ), width="stretch")
-with right, section():
-    if by_region is not None:
-        st.plotly_chart(charts.rate_bars(
-            by_region, "label", "tier3_sampled_count", "tier3_case_count", goal.tier3_sampling_ratio,
-            f"分地区三级案件抽访比例（{when}决定的案件）",
-            footnote(ctx, TIER3_CALIBER), "无三级案件",
-        ), width="stretch")
 
-with section():
+def _by_region(ctx):
+    frame = run(revisits_by_region, ctx.filters)
+    return frame.assign(label=[region_name(code, ctx.names) for code in frame["region_code"]])
+
+
+def rate_by_region(ctx) -> None:
+    """回访率 per region."""
+    show_chart(charts.rate_bars(
+        _by_region(ctx), "label", "done_count", "due_count", target_of("revisit_rate"),
+        f"分地区回访率（{_when(ctx)}）", footnote(ctx, RATE_CALIBER), "无到期回访",
+    ), "revisits_by_region")
+
+
+def sampling_by_region(ctx) -> None:
+    """三级案件抽访比例 per region."""
+    show_chart(charts.rate_bars(
+        _by_region(ctx), "label", "tier3_sampled_count", "tier3_case_count", target_of("tier3_sampling_ratio"),
+        f"分地区三级案件抽访比例（{_when(ctx)}决定的案件）", footnote(ctx, TIER3_CALIBER), "无三级案件",
+    ), "revisits_sampling_by_region")
+
+
+def overdue_list(ctx) -> None:
+    """The revisits past due and not done, longest overdue first."""
+    f = ctx.filters
     st.subheader("逾期未回访清单")
     total = run(revisit_summary, f).overdue_count
     st.caption(f"截至{f.period.as_of.month}月{f.period.as_of.day}日共 {fmt_count(total)} 条回访到期未完成；"
                "逾期天数 = 截至日 − 到期日 + 1。")
     if not total:
         st.success("没有逾期未回访的记录。")
-    else:
-        detail_table(ctx, "overdue_revisits", "逾期未回访清单", "overdue_revisits", region_options=region_keys(ctx),
-                     caliber="到期日已过、截至日仍未回访的全部回访记录（不限本期）")
+        return
+    detail_table(ctx, "overdue_revisits", "逾期未回访清单", "overdue_revisits", region_options=region_keys(ctx),
+                 caliber="到期日已过、截至日仍未回访的全部回访记录（不限本期）")
 
-with section():
-    quality = run(revisit_quality, f)
-    quality_notes([sentence for count, sentence in [
-        (quality.orphan_revisit_count,
-         f"{fmt_count(quality.orphan_revisit_count)} 条回访记录的案件在行政处罚案件表中不存在，已从各项指标中剔除。"),
-        (quality.orphan_enterprise_revisit_count,
-         f"{fmt_count(quality.orphan_enterprise_revisit_count)} 条回访记录所属案件的当事企业在市场主体表中不存在，"
-         "已从各项指标中剔除。"),
-        (quality.orphan_enterprise_tier3_count,
-         f"{fmt_count(quality.orphan_enterprise_tier3_count)} 件本期决定的三级案件的当事企业在市场主体表中不存在，未计入抽访比例。"),
-        (quality.unknown_category_count,
-         f"{fmt_count(quality.unknown_category_count)} 条回访记录所属案件的处罚类别不在7类之内，计入合计，不计入任何回访等级。"),
-    ] if count])
+
+def data_quality(ctx) -> None:
+    ctx.notes.extend(quality.revisits(run(revisit_quality, ctx.filters)))
+
+
+show_page(
+    start_page("执法事后回访"),
+    headline_cards,
+    side_by_side(by_tier, rectification_and_methods),
+    side_by_side(rate_by_region, sampling_by_region),
+    overdue_list,
+    data_quality,
+)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
+from queries.meta import region_tree
 from queries.schema import regions
 
 OTHER = "other"
@@ -62,19 +63,24 @@ def region_key(f, county_col, office_col=None) -> ColumnElement:
     return case((office_col.in_(offices_of_county), office_col), else_=literal(OTHER))
 
 
-def regions_in_scope(conn: Connection, f) -> list[str]:
-    """The region keys a "by region" breakdown shows even without rows, in display order: the
-    chosen office; the chosen county's offices; or the chosen (else all) counties."""
+def shown_regions(tree: pd.DataFrame, f) -> list[str]:
+    """The one rule for the regions a "by region" figure lists (zeros included), in the tree's
+    display order: the chosen office; else the chosen county's offices (one county chosen);
+    else the chosen counties, or every county. `tree` is queries.meta.region_tree's frame."""
     if f.office:
         return [f.office]
     if f.by_office:
-        condition = and_(regions.c.level == "office", regions.c.parent_code == f.counties[0])
+        chosen = (tree["level"] == "office") & (tree["parent_code"] == f.counties[0])
     else:
-        condition = regions.c.level == "county"
+        chosen = tree["level"] == "county"
         if f.counties:
-            condition = and_(condition, regions.c.code.in_(f.counties))
-    stmt = select(regions.c.code).where(condition).order_by(regions.c.sort_order, regions.c.code)
-    return list(conn.execute(stmt).scalars())
+            chosen &= tree["code"].isin(f.counties)
+    return list(tree.loc[chosen, "code"])
+
+
+def regions_in_scope(conn: Connection, f) -> list[str]:
+    """shown_regions over the database's region tree."""
+    return shown_regions(region_tree(conn), f)
 
 
 def complete_keys(frame: pd.DataFrame, keys: Sequence, key_name: str, measures: Sequence[str]) -> pd.DataFrame:

@@ -99,7 +99,6 @@ def _registry(*metrics: Metric) -> dict[str, Metric]:
 
 
 _AS_OF = "按截至日各企业的最新一次分类结果"
-_SCOPE = "分类对象：分类范围内的市场主体（默认为企业，不含个体工商户、农民专业合作社；可配置）"
 
 _LIVE = "全部市场主体（企业、个体工商户、农民专业合作社），登记日期不晚于截至日且截至日未注销"
 
@@ -117,22 +116,22 @@ METRICS: dict[str, Metric] = _registry(
     Metric("market_net", "市场主体净增", "户", "count", RISE_GOOD, "新设 − 注销；仅当对比期净增为正时给出增减百分比",
            "overview", short_label="净增", english="Net new entities", signed=True),
     # §1 credit risk
-    Metric("rated_count", "已评级企业", "户", "count", NEUTRAL, f"{_SCOPE}；{_AS_OF}，有分类结果的在册企业数", "credit_risk",
+    Metric("rated_count", "已评级企业", "户", "count", NEUTRAL, f"{_AS_OF}，有分类结果的在册企业数", "credit_risk",
            english="Rated enterprises"),
     Metric("high_risk_share", "高风险占比（C+D类）", "%", "rate", RISE_BAD,
-           f"{_SCOPE}；（C类 + D类）/ 已评级企业，{_AS_OF}", "credit_risk", short_label="高风险占比",
+           f"（C类 + D类）/ 已评级企业，{_AS_OF}", "credit_risk", short_label="高风险占比",
            numerator="high_risk_count", denominator="rated_count", count_unit="户", english="High-risk share"),
-    Metric("d_share", "D类占比", "%", "rate", RISE_BAD, f"{_SCOPE}；D类 / 已评级企业，{_AS_OF}", "credit_risk",
+    Metric("d_share", "D类占比", "%", "rate", RISE_BAD, f"D类 / 已评级企业，{_AS_OF}", "credit_risk",
            numerator="d_count", denominator="rated_count", count_unit="户", english="Grade-D share"),
-    Metric("a_count", "A类（低风险）企业", "户", "count", RISE_GOOD, f"{_SCOPE}；{_AS_OF}", "credit_risk",
+    Metric("a_count", "A类（低风险）企业", "户", "count", RISE_GOOD, _AS_OF, "credit_risk",
            short_label="A类企业", english="Grade A (low risk)"),
-    Metric("b_count", "B类（一般风险）企业", "户", "count", NEUTRAL, f"{_SCOPE}；{_AS_OF}", "credit_risk",
+    Metric("b_count", "B类（一般风险）企业", "户", "count", NEUTRAL, _AS_OF, "credit_risk",
            short_label="B类企业", english="Grade B (moderate risk)"),
-    Metric("c_count", "C类（较高风险）企业", "户", "count", RISE_BAD, f"{_SCOPE}；{_AS_OF}", "credit_risk",
+    Metric("c_count", "C类（较高风险）企业", "户", "count", RISE_BAD, _AS_OF, "credit_risk",
            short_label="C类企业", english="Grade C (elevated risk)"),
-    Metric("d_count", "D类（高风险）企业", "户", "count", RISE_BAD, f"{_SCOPE}；{_AS_OF}", "credit_risk",
+    Metric("d_count", "D类（高风险）企业", "户", "count", RISE_BAD, _AS_OF, "credit_risk",
            short_label="D类企业", english="Grade D (high risk)"),
-    Metric("unrated_count", "未分类企业", "户", "count", RISE_BAD, f"{_SCOPE}；截至日在册、尚无分类结果的企业", "credit_risk",
+    Metric("unrated_count", "未分类企业", "户", "count", RISE_BAD, "截至日在册、尚无分类结果的企业", "credit_risk",
            short_label="未分类", english="Unclassified enterprises"),
     Metric("upgraded", "升级（向A类）", "户", "count", RISE_GOOD,
            "对比日与截至日均在册且均已评级的企业中，等级向A类移动的", "credit_risk", short_label="升级", english="Upgraded"),

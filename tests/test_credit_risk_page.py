@@ -184,10 +184,10 @@ def test_drilled_county_shows_its_offices_and_returns(monkeypatch, url, squares)
     assert offices[KEQIN_YONGQING]["fill"] == [229, 95, 21, 235] and offices[KEQIN_MINGREN]["fill"] == DARKEST
     assert offices[KEQIN_MINGREN]["radius"] > offices[KEQIN_YONGQING]["radius"]
     # The two offices are 0.03° apart, about 30 px at the county's zoom: their labels would
-    # overlap, so only the higher value (明仁) is labelled; 永清 keeps its circle and tooltip.
-    assert [row["text"] for row in layers["labels"]["data"]] == ["明仁\n50.0%"]
+    # overlap, so only the higher value (明仁所) is labelled; 永清所 keeps its circle and tooltip.
+    assert [row["text"] for row in layers["labels"]["data"]] == ["明仁所\n50.0%"]
     table = _region_table(at)
-    assert list(table["监管所"]) == ["科尔沁区永清市场监管所", "科尔沁区明仁市场监管所", "其他", "科尔沁区"]
+    assert list(table["监管所"]) == ["永清所", "明仁所", "其他", "科尔沁区"]
     assert list(table["已评级企业"]) == [3, 2, 2, 7]
     assert "其他没有边界或坐标" in shown_text(at)
 
@@ -320,7 +320,7 @@ def test_cd_enterprise_list_by_region_searchable(monkeypatch, url, squares):
 def test_one_office_table_has_no_duplicate_total_row(monkeypatch, url, squares):
     at = open_page(monkeypatch, url, PAGE, params={"county": KAILU, "office": "150523001"})
     table = _region_table(at)
-    assert list(table["监管所"]) == ["开鲁县开鲁镇市场监管所"]
+    assert list(table["监管所"]) == ["开鲁镇所"]
     assert list(table["已评级企业"]) == [3]
 
 

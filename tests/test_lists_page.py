@@ -81,7 +81,7 @@ def test_warning_table_rows(page):
     assert list(table["状态"]) == ["已届满（超过114天）", "已届满（超过53天）", "已届满（超过1天）", "剩余54天", "剩余90天"]
     assert list(table["旗县市区"]) == ["科尔沁区", "开鲁县", "科尔沁区", "科尔沁区", "开鲁县"]
     # office names without the county's; e9 has no office
-    assert list(table["监管所"]) == ["永清市场监管所", "开鲁镇市场监管所", "明仁市场监管所", "—", "开鲁镇市场监管所"]
+    assert list(table["监管所"]) == ["永清所", "开鲁镇所", "明仁所", "—", "开鲁镇所"]
     assert list(table["届满三年日期"]) == [
         date(2026, 8, 1), date(2026, 10, 1), date(2026, 11, 22), date(2027, 1, 15), date(2027, 2, 20)
     ]
@@ -122,8 +122,8 @@ def test_one_county_is_broken_down_by_office(monkeypatch, url):
     outflow, inflow = regions["data"]
     # 科尔沁区 by office (names without the county's), 其他 = e9 without an office:
     # inflow 永清 A5, 明仁 A2, 其他 A10; outflow 永清 A7, 明仁 A2, 其他 A10
-    assert dict(zip(inflow["y"], inflow["x"])) == {"永清市场监管所": 1, "明仁市场监管所": 1, "其他": 1}
-    assert dict(zip(outflow["y"], outflow["x"])) == {"永清市场监管所": 1, "明仁市场监管所": 1, "其他": 1}
+    assert dict(zip(inflow["y"], inflow["x"])) == {"永清所": 1, "明仁所": 1, "其他": 1}
+    assert dict(zip(outflow["y"], outflow["x"])) == {"永清所": 1, "明仁所": 1, "其他": 1}
 
 
 def test_missing_annual_reports_table_keeps_the_lists_and_their_notes(monkeypatch, tmp_path):

@@ -108,7 +108,7 @@ def test_overdue_table_names_parties_without_enterprise_or_office():
         "due_on": [date(2026, 11, 1), date(2026, 11, 2)], "days_overdue": [22, 21],
     })
     names = {KEQIN: "科尔沁区", "150502001": "科尔沁区永清市场监管所"}
-    table = overdue_table(frame, names, within="科尔沁区")
+    table = overdue_table(frame, names, with_office=True)
     assert table.values.tolist() == [
         ["A1", "测试企业1", "科尔沁区", "永清所", "重违严惩（每年两次）", "第2次", date(2026, 11, 1), 22],
         ["A2", "（非登记主体）", "科尔沁区", "", "类别不明", "第1次", date(2026, 11, 2), 21],
