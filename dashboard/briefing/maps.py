@@ -32,8 +32,7 @@ def credit_map(figures, ctx, title: str, footnote: str, measure: str = "high_ris
 
     Drawn on plain x/y axes (longitude, latitude stretched by 1/cos(latitude)) rather than a
     plotly geo subplot, which would fetch its base topojson from a CDN even when hidden."""
-    county = ctx.names.get(ctx.filters.counties[0]) if ctx.filters.by_office else None
-    areas = charts_credit_risk.map_areas(figures, measure, county)
+    areas = charts_credit_risk.map_areas(figures, measure)
     scale = charts_credit_risk.map_scale(areas)
     boundaries = maps.read_boundaries(config.boundaries_path())
     value_text = charts_credit_risk.measure_text(measure)

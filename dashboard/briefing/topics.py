@@ -199,9 +199,8 @@ def revisits_topic(run, ctx: Context, statuses, with_charts: bool = True) -> Top
     topic = Topic("revisits", PAGES["revisits"][1], sentence, heads,
                   calibers=calibers("revisit_rate", "tier3_sampling_ratio", "revisits_due", "revisits_overdue"))
     if with_charts:
-        county = ctx.names.get(f.counties[0]) if f.by_office else None
         frame = run(revisits.revisits_by_region, f)
-        frame = frame.assign(label=[charts_revisits.region_label(c, ctx.names, within=county) for c in frame["region_code"]])
+        frame = frame.assign(label=[region_name(c, ctx.names) for c in frame["region_code"]])
         title = f"分地区回访率（{_when(ctx)}）"
         footnote = chart_footnote(ctx, metric_caliber("revisit_rate"))
         figure = charts_revisits.rate_bars(frame, "label", "done_count", "due_count", goal.revisit_rate, title, footnote,
