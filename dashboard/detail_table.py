@@ -125,7 +125,7 @@ def shown(frame: pd.DataFrame, code: str, names: dict) -> pd.DataFrame:
         if column.show == "region":
             out[column.header] = [region_name(v, names) for v in values]
         elif column.show == "office":
-            out[column.header] = ["—" if v is None or pd.isna(v) else region_name(v, names, short_office=True) for v in values]
+            out[column.header] = ["—" if v is None or pd.isna(v) else region_name(v, names) for v in values]
         elif column.show == "party":
             out[column.header] = ["（非登记主体）" if v is None or pd.isna(v) else str(v) for v in values]
         elif column.show == "round":
