@@ -10,6 +10,7 @@ from dashboard import charts_credit_risk, charts_inspections, charts_lists, char
 from dashboard import config, present, theme
 from dashboard.cache import run
 from dashboard.format import fmt_date, fmt_range
+from dashboard.i18n import region_name
 from dashboard.ui import PageContext, count_card, footnote, money_card, rate_card, section, summary_rate_card
 from queries import credit_risk, inspections, lists, penalties, revisits
 from queries.annual_reports import annual_report_rate_parts, season
@@ -137,9 +138,8 @@ def revisit(ctx: PageContext) -> None:
         lambda: summary_rate_card("tier3_sampling_ratio", now, then, ctx, short=True),
     ])
     f = ctx.filters
-    county = ctx.names.get(f.counties[0]) if f.by_office else None
     by_region = run(revisits.revisits_by_region, f).assign(
-        label=lambda d: [charts_revisits.region_label(c, ctx.names, within=county) for c in d["region_code"]]
+        label=lambda d: [region_name(c, ctx.names) for c in d["region_code"]]
     )
     _chart(charts_revisits.rate_bars(
         by_region, "label", "done_count", "due_count", config.targets().revisit_rate,

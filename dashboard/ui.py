@@ -93,8 +93,9 @@ def show_page(ctx: PageContext, *items: Section | Row) -> None:
 
 
 def show_chart(fig, key: str) -> None:
-    """A plotly chart as built (house template, no streamlit theme on top), the column's width."""
-    st.plotly_chart(fig, theme=None, key=key, width="stretch")
+    """A plotly chart as built (house template, no streamlit theme on top), the column's width,
+    with the house toolbar (Chinese buttons, PNG download with title and footnote)."""
+    st.plotly_chart(fig, theme=None, key=key, width="stretch", config=theme.PLOTLY_CONFIG)
 
 
 @contextmanager
