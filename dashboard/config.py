@@ -100,7 +100,7 @@ def _number(name: str, default: float, low: float, high: float) -> tuple[float, 
 
 NUMERIC_SETTINGS = {
     "stale_after_hours": (36.0, 1.0, 24.0 * 365),
-    "cache_ttl_seconds": (600.0, 0.0, 86400.0),
+    "cache_ttl_seconds": (21600.0, 0.0, 86400.0),
     "duckdb_memory_mb": (1024.0, 64.0, 1024.0 * 1024),
 }
 

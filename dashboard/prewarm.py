@@ -47,11 +47,11 @@ def default_views(url: str) -> list:
     return [build_filters(preset, today, data_date, counties=chosen) for preset in DEFAULT_PRESETS for chosen in counties]
 
 
-def warm(url: str, stop: threading.Event | None = None) -> int:
-    """Ask every recorded page call for every default view of `url`; returns the calls made.
-    A failing call is skipped (the page will show its sentence when a user opens it)."""
+def warm(url: str, stop: threading.Event | None = None, views: list | None = None) -> int:
+    """Ask every recorded page call for every default view of `url` (or for `views`); returns
+    the calls made. A failing call is skipped (the page shows its sentence when opened)."""
     made = 0
-    for view in default_views(url):
+    for view in default_views(url) if views is None else views:
         for function, args, kwargs in cache.page_shapes():
             if stop is not None and stop.is_set():
                 return made

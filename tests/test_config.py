@@ -35,7 +35,7 @@ def test_the_file_is_parsed_once_for_many_settings(secrets):
     for _ in range(3):
         assert config.stale_after_hours() == 48
         assert config.targets().revisit_rate == 0.8
-        assert config.cache_ttl_seconds() == 600  # not in the file: the default
+        assert config.cache_ttl_seconds() == 21600  # not in the file: the default
         assert config.setting_problems() == []
     assert len(parses) == 1
 
