@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import os
 import threading
 import time
@@ -38,7 +39,7 @@ def _file_identity(url: str) -> tuple | None:
 
 
 def _still_current(engine: Engine) -> bool:
-    return getattr(engine, "file_identity", None) == _file_identity(engine.url.render_as_string(hide_password=False))
+    return engine.file_identity == _file_identity(engine.source_url)
 
 
 def _dispose(engine: Engine) -> None:
@@ -48,7 +49,7 @@ def _dispose(engine: Engine) -> None:
 @st.cache_resource(show_spinner=False, validate=_still_current, on_release=_dispose)
 def _engine(url: str) -> Engine:
     engine = readonly_engine(url, duckdb_memory_mb=duckdb_memory_mb())
-    engine.file_identity = _file_identity(url)
+    engine.source_url, engine.file_identity = url, _file_identity(url)
     return engine
 
 
@@ -140,7 +141,17 @@ def _cached(url: str, stamp: str, query_name: str, args: tuple, kwargs: tuple, o
 
 
 def _key(function, args: tuple, kwargs: dict) -> tuple:
-    return f"{function.__module__}.{function.__qualname__}", args, tuple(sorted(kwargs.items()))
+    """(function name, (), every argument by name with its default filled in): the SQL identity,
+    whether a caller wrote `f, False` or `f` or `f, previous=False`."""
+    bound = _signature(function).bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    named = tuple(bound.arguments.items())[1:]
+    return f"{function.__module__}.{function.__qualname__}", (), named
+
+
+@functools.lru_cache(maxsize=512)
+def _signature(function) -> inspect.Signature:
+    return inspect.signature(function)
 
 
 # --- what the pages ask for, so the pre-warm can ask the same for other filters ------------------

@@ -1,0 +1,135 @@
+"""The result cache: kept until the data date changes, shared by two names of the same SQL,
+filled for other views by the pre-warm; and DuckDB's held database shared by threads."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+import streamlit as st
+
+from dashboard import cache, prewarm
+from queries import annual_reports, inspections
+from queries.periods import build_filters
+from tests.fixture_base import DATA_DATE, KAILU, KEQIN, TODAY, base_rows, enterprise
+
+CALLS: list[str] = []
+
+
+def counting_query(conn, label: str) -> str:
+    """A query function the tests can count (cache.run resolves it by module and name)."""
+    CALLS.append(label)
+    return conn.execute(sa.text("SELECT value FROM report_meta WHERE key = 'refreshed_at'")).scalar_one()
+
+
+@pytest.fixture
+def db(fresh_db, monkeypatch):
+    database = fresh_db("sqlite")
+    rows = base_rows()
+    rows["enterprises"] = [enterprise(1, KEQIN, None), enterprise(2, KAILU, None)]
+    rows["annual_reports"] = [{"enterprise_id": 1, "report_year": 2025, "submitted_on": DATA_DATE.replace(month=3)}]
+    database.load(rows)
+    monkeypatch.setenv("DASHBOARD_DB_URL", database.url)
+    monkeypatch.setenv("DASHBOARD_TODAY", TODAY.isoformat())
+    st.cache_data.clear()
+    CALLS.clear()
+    yield database
+    st.cache_resource.clear()  # releases the app's engine on the file
+
+
+def _statements(url: str) -> list[str]:
+    seen: list[str] = []
+    sa.event.listen(cache.engine_for(url), "before_cursor_execute", lambda *a: seen.append(a[2]))
+    return seen
+
+
+def test_results_are_kept_until_the_data_date_changes(db):
+    cache.check_freshness()
+    assert cache.run(counting_query, "a") == "2026-11-23T02:00:00+08:00"
+    assert cache.run(counting_query, "a") == "2026-11-23T02:00:00+08:00"
+    assert CALLS == ["a"]  # the second run came from the cache
+    db.execute("UPDATE report_meta SET value = '2026-11-24T02:00:00+08:00' WHERE key = 'refreshed_at'")
+    cache.check_freshness()  # what every page run does first
+    assert cache.run(counting_query, "a") == "2026-11-24T02:00:00+08:00"
+    assert CALLS == ["a", "a"]
+
+
+def test_two_names_of_the_same_sql_share_one_result(db):
+    f = build_filters("last_week", TODAY, DATA_DATE)
+    seen = _statements(db.url)
+    parts = cache.run(annual_reports.annual_report_rate_parts, f)
+    scans = [s for s in seen if "annual_reports" in s]
+    assert scans  # the season's scan ran once for the overview's name …
+    season = cache.run(annual_reports.annual_report_season, f)
+    assert [s for s in seen if "annual_reports" in s] == scans  # … and not again for the lists page's
+    # 2 required (both registered 2020, live); 1 filed, by 1 in 科尔沁区 (150502, listed first)
+    assert list(parts["required_count"]) == [1, 1, 2]
+    assert list(parts["submitted_count"]) == [1, 0, 1]
+    assert int(season.by_region["required_count"].sum()) == 2
+    figures = cache.run(inspections.region_figures, f)
+    count = len(seen)
+    targets = cache.run(inspections.targets_by_region, f)
+    assert len(seen) == count and figures.empty and set(targets["region_code"]) == {"total"}
+
+
+def test_prewarm_replays_what_the_pages_asked_for(db):
+    shown = build_filters("last_week", TODAY, DATA_DATE)
+    cache.note_page_filters(shown)
+    try:
+        cache.run(inspections.headline, shown)
+        cache.run(inspections.headline, shown.compared())
+        cache.run(counting_query, "not about the filter")
+    finally:
+        cache.note_page_filters(None)
+    assert (inspections.headline, (cache.THIS_PERIOD,), ()) in cache.page_shapes()
+    assert (inspections.headline, (cache.COMPARED,), ()) in cache.page_shapes()
+    st.cache_data.clear()
+    other = build_filters("month_to_date", TODAY, DATA_DATE, counties=(KAILU,))
+    prewarm.warm(db.url, views=[other])
+    seen = _statements(db.url)
+    cache.run(inspections.headline, other)
+    cache.run(inspections.headline, other.compared())
+    assert seen == []  # both were warm
+
+
+def test_default_views_are_each_preset_for_the_city_and_each_county(db):
+    views = prewarm.default_views(db.url)
+    assert [(v.preset, v.counties) for v in views] == [
+        ("last_week", ()), ("last_week", (KEQIN,)), ("last_week", (KAILU,)),
+        ("month_to_date", ()), ("month_to_date", (KEQIN,)), ("month_to_date", (KAILU,)),
+    ]
+    assert all(v.data_date == DATA_DATE for v in views)
+
+
+def test_prewarm_thread_is_not_started_outside_a_server(db):
+    prewarm.start(db.url)  # under pytest there is no streamlit server
+    assert db.url not in prewarm._threads
+
+
+def test_duckdb_file_is_held_once_and_shared_by_threads(fresh_db):
+    from dashboard.db import readonly_engine
+
+    database = fresh_db("duckdb")
+    database.load(base_rows())
+    engine = readonly_engine(database.url, duckdb_memory_mb=256)
+    results, errors = [], []
+
+    def read():
+        try:
+            for _ in range(20):
+                with engine.connect() as conn:
+                    results.append(conn.execute(sa.text("SELECT COUNT(*) FROM regions")).scalar_one())
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and results == [6] * 80
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT current_setting('memory_limit')").scalar_one().startswith("244")
+    engine.dispose()  # releases the file: a writer can open it again
+    database.load({"report_meta": [{"key": "extra", "value": "x"}]})
