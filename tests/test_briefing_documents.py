@@ -206,3 +206,15 @@ def test_command_line_help_explains_every_option(capsys):
             assert flag in shown
         assert action.help, action.option_strings
     assert "last_week=上周" in shown and "pptx" in shown
+
+
+def test_command_line_writes_and_says_nothing_else(env, tmp_path, capsys):
+    from dashboard.briefing.__main__ import main
+
+    out = tmp_path / "briefings"
+    assert main(["--format", "docx", "--topics", "penalties", "--quiet", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""  # a cron mail means a failure
+    written = out / "监管周报_2026-11-16_2026-11-22_包容审慎减免处罚.docx"
+    assert captured.out.strip() == str(written) and written.stat().st_size > 0
+    assert [p.name for p in out.iterdir()] == [written.name]  # no temporary file left

@@ -82,6 +82,7 @@ def _quiet_streamlit() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _quiet_streamlit()  # before the app modules load: dashboard.cache sets up its cache on import
     args = parser().parse_args(argv)
     custom = None
     if args.preset == "custom":
@@ -97,7 +98,6 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             print(f"[{fraction:4.0%}] {text}", file=sys.stderr)
 
-    _quiet_streamlit()
     url = args.db_url or config.database_url()
     if url == config.DEMO_DB_URL:  # the demo, like the app, is built (or brought up to date) first
         from data.demo import ensure_demo_database
