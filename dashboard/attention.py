@@ -19,6 +19,7 @@ from fractions import Fraction
 
 import pandas as pd
 
+from dashboard.config import small_sample_below
 from dashboard.format import fmt_count, fmt_pct, fmt_rate, round_half_away
 from dashboard.i18n import ALL_REGIONS, region_name
 from queries.periods import Filters
@@ -59,6 +60,8 @@ class AttentionItem:
     numerator: int
     denominator: int
     target: float
+    small_sample: bool = False
+    """Fewer cases than the small-sample setting: listed after the others, and said so."""
 
     @property
     def gap(self) -> Fraction:
@@ -80,7 +83,12 @@ class AttentionItem:
     @property
     def line(self) -> str:
         """The item under its figure's heading: 开鲁县 80.0%（4/5户），差20.0个百分点."""
-        return f"{self.region_name} {self.value_text}，{self.gap_text}"
+        return f"{self.region_name} {self.value_text}，{self.gap_text}{self.sample_text}"
+
+    @property
+    def sample_text(self) -> str:
+        """（样本少，仅供参考） for a small sample, else ""."""
+        return "（样本少，仅供参考）" if self.small_sample else ""
 
     @property
     def sentence(self) -> str:
@@ -88,7 +96,7 @@ class AttentionItem:
         差20.0个百分点，请打开“双随机、一公开抽查”页查看。"""
         return (
             f"{self.region_name}{self.label}{self.value_text}，低于{target_text(self.target).replace('≥', '')}，"
-            f"{self.gap_text}，请打开“{self.figure.page_label}”页查看。"
+            f"{self.gap_text}{self.sample_text}，请打开“{self.figure.page_label}”页查看。"
         )
 
 
@@ -174,9 +182,11 @@ def _listed_name(code: str, f: Filters, names: dict[str, str]) -> str | None:
 
 
 def _status(
-    figure: Metric, label: str, rows: pd.DataFrame, target: float, f: Filters, names: dict[str, str]
+    figure: Metric, label: str, rows: pd.DataFrame, target: float, f: Filters, names: dict[str, str],
+    small_below: int,
 ) -> FigureStatus:
-    """`figure`'s rows judged: the listed regions with a value, and those below target in order."""
+    """`figure`'s rows judged: the listed regions with a value, and those below target in order:
+    the scope's total, then by gap; a region with fewer than `small_below` cases after the rest."""
     order = {code: i for i, code in enumerate(names)}
     judged, items = 0, []
     for row in rows.itertuples(index=False):
@@ -186,21 +196,26 @@ def _status(
         judged += 1
         if row.numerator < _exact(target) * row.denominator:
             items.append(AttentionItem(
-                figure, label, row.region_code, name, int(row.numerator), int(row.denominator), target
+                figure, label, row.region_code, name, int(row.numerator), int(row.denominator), target,
+                small_sample=int(row.denominator) < small_below,
             ))
-    items.sort(key=lambda i: (i.region_code != TOTAL, -i.gap, order.get(i.region_code, len(order)), i.region_code))
+    items.sort(key=lambda i: (i.region_code != TOTAL, i.small_sample, -i.gap, order.get(i.region_code, len(order)),
+                              i.region_code))
     return FigureStatus(figure, label, target, True, judged, tuple(items))
 
 
 def attention(
-    parts: pd.DataFrame, targets, f: Filters, names: dict[str, str], labels: dict[str, str] | None = None
+    parts: pd.DataFrame, targets, f: Filters, names: dict[str, str], labels: dict[str, str] | None = None,
+    small_below: int | None = None,
 ) -> list[FigureStatus]:
     """One FigureStatus per figure of FIGURES, in that order.
 
     `parts` comes from `target_parts`; `targets` is config.targets(); `names` maps region codes
     to names in display order (ties in gap keep that order); `labels` overrides a figure's label
-    (e.g. 2025年度年报公示率).
+    (e.g. 2025年度年报公示率); `small_below` is the small-sample setting (config's by default).
     """
+    if small_below is None:
+        small_below = small_sample_below()
     statuses = []
     for figure in FIGURES:
         label = (labels or {}).get(figure.code, figure.label)
@@ -209,7 +224,7 @@ def attention(
         if rows.empty:  # its source could not be read (every source has a TOTAL row)
             statuses.append(FigureStatus(figure, label, target, False, 0, ()))
         else:
-            statuses.append(_status(figure, label, rows, target, f, names))
+            statuses.append(_status(figure, label, rows, target, f, names, small_below))
     return statuses
 
 

@@ -102,7 +102,13 @@ NUMERIC_SETTINGS = {
     "stale_after_hours": (36.0, 1.0, 24.0 * 365),
     "cache_ttl_seconds": (21600.0, 0.0, 86400.0),
     "duckdb_memory_mb": (1024.0, 64.0, 1024.0 * 1024),
+    "small_sample_below": (10.0, 1.0, 100000.0),
 }
+
+
+def small_sample_below() -> int:
+    """A rate over fewer cases than this reads as 样本少: its fraction shown, no 达标/未达标 verdict."""
+    return int(_number("small_sample_below", *NUMERIC_SETTINGS["small_sample_below"])[0])
 
 
 def stale_after_hours() -> float:

@@ -182,23 +182,40 @@ def count_card(code: str, value, previous, ctx: PageContext, *, label: str | Non
     _card(code, label, shown, help_note, short, _delta(code, text, change, ctx))
 
 
+def is_small_sample(den) -> bool:
+    """A rate over fewer cases than the small-sample setting (default 10): 0/1 says little."""
+    return bool(den) and int(den) < config.small_sample_below()
+
+
 def rate_card(code: str, num: int, den: int, q_num: int | None, q_den: int | None, ctx: PageContext, *,
               label: str | None = None, help_note: str | None = None, short: bool = False) -> None:
     """A rate with its change in percentage points; a figure with a target (the registry's) says
-    达标 / 未达标 in words before its label."""
+    达标 / 未达标 in words before its label. Over a small sample (is_small_sample) the value
+    carries its fraction, the verdict is 样本少 and the change is neither 改善 nor 变差."""
     figure = metric(code)
     value = fmt_rate(num, den)
     label = label or (figure.short if short else figure.label)
+    small = is_small_sample(den)
     if figure.target is not None:
         target = target_of(code)
         # The verdict leads the label, in colour AND words, so a narrow card that cuts the label
         # off still shows it; the value stays short. Judged on the exact rate; "—" is neither.
         label = f"{label}（目标{'' if target >= 1 else '≥'}{fmt_pct(target)}）"
-        if den:
+        if den and not small:
             label = f"{':green[达标]' if meets_target(num, den, target) else ':red[**未达标**]'} {label}"
+    if small:
+        label = f":orange[**样本少**] {label}"
+        value = f"{value}（{fmt_count(num)}/{fmt_count(den)}{figure.count_unit}）"
+        help_note = (help_note or "") + (
+            f"分母仅{fmt_count(den)}{figure.count_unit}（少于{config.small_sample_below()}{figure.count_unit}），"
+            "比率不稳定，不判断达标与升降。"
+        )
     points = rate_change_pp(num, den, q_num, q_den) if q_den is not None else None
     shown = None if points is None else round_half_away(points, 1)
-    _card(code, label, value, help_note, short, _delta(code, fmt_pp(points), shown, ctx))
+    delta = _delta(code, fmt_pp(points), shown, ctx)
+    if small and delta.get("delta") is not None:
+        delta.update(delta_color="off", delta_description=f"样本少（{comparison_phrase(ctx.filters)}）")
+    _card(code, label, value, help_note, short, delta)
 
 
 def summary_rate_card(code: str, now, before, ctx: PageContext, **card) -> None:
