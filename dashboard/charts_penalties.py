@@ -133,37 +133,63 @@ def month_label(start: date, end: date, first: bool) -> str:
 
 def trend_figure(frame: pd.DataFrame, title: str, footnote: str) -> go.Figure:
     """Two panels over the months of `monthly_trend`: 减免处罚金额 (bars, 万元) above, and the
-    免罚 / 从轻减轻 / 从重 case counts (lines) below."""
+    免罚 / 从轻减轻 / 从重 case counts (lines) below.
+
+    A last month cut short by the as-of date ("12月（至3日）") is drawn apart so it does not read
+    as a collapse: a hatched, paler bar, a dotted last line segment with open markers, and a note."""
     months = [
         month_label(start, end, i == 0) for i, (start, end) in enumerate(zip(frame["month_start"], frame["month_end"]))
     ]
+    partial = len(frame) > 0 and frame["month_end"].iloc[-1] < month_end(frame["month_start"].iloc[-1])
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.55, 0.45])
     amounts = [wan(y) for y in frame["waived_yuan"]]
+    last = len(months) - 1
     fig.add_trace(
         go.Bar(
-            x=months, y=amounts, name="减免处罚金额（万元）", marker_color=theme.SECONDARY,
+            x=months, y=amounts, name="减免处罚金额（万元）",
+            marker=dict(
+                color=theme.SECONDARY,
+                opacity=[0.45 if partial and i == last else 1.0 for i in range(len(months))],
+                pattern=dict(shape=["/" if partial and i == last else "" for i in range(len(months))],
+                             fgcolor=theme.INK, solidity=0.25),
+            ),
             text=[f"{to_wan(y):,}" for y in frame["waived_yuan"]], textposition="outside", cliponaxis=False,
             hovertemplate="%{x}：%{y:.2f}万元<extra></extra>",
         ),
         row=1, col=1,
     )
+    whole = last if partial else last + 1
     for name, column, color in (
         ("免罚（件）", "exempt_count", theme.GOOD),
         ("从轻、减轻（件）", "reduced_count", theme.PRIMARY),
         ("从重（件）", "aggravated_count", theme.BAD),
     ):
+        values = list(frame[column])
         fig.add_trace(
             go.Scatter(
-                x=months, y=list(frame[column]), name=name, mode="lines+markers", line=dict(color=color, width=3),
-                marker=dict(size=8), hovertemplate="%{x}：%{y}件<extra>" + name + "</extra>",
+                x=months[:whole], y=values[:whole], name=name, mode="lines+markers", line=dict(color=color, width=3),
+                marker=dict(size=8), hovertemplate="%{x}：%{y}件<extra>" + name + "</extra>", legendgroup=name,
             ),
             row=2, col=1,
         )
+        if partial:
+            fig.add_trace(
+                go.Scatter(
+                    x=months[max(0, last - 1):], y=values[max(0, last - 1):], name=f"{name}（未满月）", mode="lines+markers",
+                    line=dict(color=color, width=2, dash="dot"), legendgroup=name, showlegend=False,
+                    marker=dict(size=[0, 9] if last else [9], symbol="circle-open", line=dict(width=2, color=color)),
+                    hovertemplate="%{x}：%{y}件（未满月）<extra>" + name + "</extra>",
+                ),
+                row=2, col=1,
+            )
     top = max(amounts + [0.0])
     fig.update_yaxes(title_text="万元", range=[min(amounts + [0.0]) * 1.2, top * 1.25 if top > 0 else 1], row=1, col=1)
     counts = [*frame["exempt_count"], *frame["reduced_count"], *frame["aggravated_count"]]
     fig.update_yaxes(title_text="件", rangemode="tozero", row=2, col=1, **_count_ticks(counts))
     theme.apply(fig, title, footnote, height=640)
+    if partial:
+        fig.add_annotation(x=months[last], y=1.0, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                           text="本月未满（斜纹、虚线）", font=dict(size=13, color=theme.MUTED))
     fig.update_layout(margin=dict(b=120))
     return fig
 

@@ -8,6 +8,8 @@ the page furniture; the CSS is style-only HTML and takes no room on the page.
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 # Card texts wrap instead of ending in "…"; the change and its word go onto a second line
@@ -148,6 +150,64 @@ FIT_SVG = """<script>
 </script>"""
 
 
+# Streamlit's and plotly's toolbars speak English and take no dictionary of ours: their button
+# labels, tooltips and plotly's data-title tooltips are put into Chinese as they appear.
+TOOLBAR_ZH = {
+    "Show/hide columns": "显示/隐藏列",
+    "Download as CSV": "下载 CSV（本页显示的行）",
+    "Search": "搜索",
+    "Fullscreen": "全屏",
+    "Close fullscreen": "退出全屏",
+    "Exit fullscreen": "退出全屏",
+    "Download plot as a PNG": "下载图片（PNG）",
+    "Download plot as a png": "下载图片（PNG）",
+    "Zoom": "缩放",
+    "Pan": "平移",
+    "Zoom in": "放大",
+    "Zoom out": "缩小",
+    "Autoscale": "自动范围",
+    "Reset axes": "还原坐标轴",
+    "Reset view": "还原视图",
+    "Box Select": "框选",
+    "Lasso Select": "套索选择",
+    "Double-click to zoom back out": "双击还原",
+}
+TRANSLATE_TOOLBARS = """<script>
+(() => {
+  if (window.__jgToolbarZh) return;
+  window.__jgToolbarZh = true;
+  const zh = __ZH__;
+  const plain = (text) => text.replace(/:[a-z]+\[([^\]]*)\]/g, '$1').replace(/\*\*/g, '');
+  let queued = false;
+  const sync = () => {
+    queued = false;
+    for (const el of document.querySelectorAll('[aria-label],[data-title],[title]')) {
+      for (const attr of ['aria-label', 'data-title', 'title']) {
+        const value = el.getAttribute(attr);
+        if (value && zh[value]) el.setAttribute(attr, zh[value]);
+        // A card's help button is labelled "Help for" + its label's raw markdown
+        // (":red[**未达标**] 回访率"): a screen reader gets "说明：未达标 回访率".
+        else if (value && attr === 'aria-label' && value.startsWith('Help for ')) el.setAttribute(attr, '说明：' + plain(value.slice(9)));
+        else if (value && attr === 'aria-label' && /:[a-z]+\[|\*\*/.test(value)) el.setAttribute(attr, plain(value));
+      }
+    }
+    // Tooltip popovers render their text as plain nodes when shown.
+    for (const el of document.querySelectorAll('[data-testid="stTooltipContent"], [role="tooltip"], [data-baseweb="tooltip"]')) {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.nodeValue.trim();
+        if (zh[text]) node.nodeValue = zh[text];
+      }
+    }
+  };
+  new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(sync); } })
+    .observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                             attributeFilter: ['aria-label', 'data-title', 'title']});
+  sync();
+})();
+</script>"""
+
+
 def inject(present: bool = False) -> None:
     """Add the dashboard's CSS to the page (the meeting-mode rules too when `present`)."""
     css = NO_CUT + FULLSCREEN + PRINT + (PRESENT if present else "")
@@ -155,3 +215,4 @@ def inject(present: bool = False) -> None:
     if not present:
         st.html(MAP_FULLSCREEN_JS, unsafe_allow_javascript=True)
     st.html(FIT_SVG, unsafe_allow_javascript=True)
+    st.html(TRANSLATE_TOOLBARS.replace("__ZH__", json.dumps(TOOLBAR_ZH, ensure_ascii=False)), unsafe_allow_javascript=True)

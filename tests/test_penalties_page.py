@@ -91,7 +91,11 @@ def test_violation_type_and_trend_charts(page):
     assert len(amounts["x"]) == 12 and amounts["x"][0] == "2025年12月" and amounts["x"][-1] == "11月（至22日）"
     assert (amounts["y"][0], amounts["y"][-1]) == (0.05, 2.06)  # 500.00 元; 20599.85 元
     exempt = next(trace for trace in trend["data"] if trace["name"] == "免罚（件）")
-    assert exempt["y"][-1] == 4  # cases 6, 7, 10 and 13 in November
+    cut = next(trace for trace in trend["data"] if trace["name"] == "免罚（件）（未满月）")
+    # November is cut at the as-of date: its point is drawn apart (dotted, open), from October's.
+    assert len(exempt["y"]) == 11 and cut["x"] == ["10月", "11月（至22日）"]
+    assert cut["y"][-1] == 4 and cut["line"]["dash"] == "dot"  # cases 6, 7, 10 and 13 in November
+    assert amounts["marker"]["pattern"]["shape"][-1] == "/" and amounts["marker"]["pattern"]["shape"][0] == ""
 
 
 def test_quality_notes(page):
