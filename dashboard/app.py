@@ -14,6 +14,7 @@ from dashboard.doctor import check_schema
 from dashboard.filters import sidebar_filters, to_url, url_notices
 from dashboard.present import present_url
 from dashboard.format import fmt_date
+from dashboard.safe import DisplayNames, as_text, display_regions
 from queries.periods import data_date_from_refreshed
 from dashboard.ui import SHOWN_FIGURES, PageContext, page_header, require_data
 from queries.meta import region_tree, report_meta_values
@@ -52,7 +53,7 @@ def _banner(meta: dict[str, str]) -> tuple[datetime | None, str]:
         data_date = data_date_from_refreshed(refreshed)
         stamp = datetime.fromisoformat(refreshed.replace("Z", "+00:00"))
     except ValueError:
-        st.warning(f"report_meta.refreshed_at 的值 {refreshed!r} 不是有效的时间，暂按昨天计。")
+        st.warning(f"report_meta.refreshed_at 的值“{as_text(refreshed)}”不是有效的时间，暂按昨天计。")
         return None, ""
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=config.BEIJING)
@@ -107,7 +108,7 @@ def _bootstrap() -> PageContext:
     regions = EMPTY_REGIONS
     try:
         meta = run(report_meta_values)
-        regions = run(region_tree)
+        regions = display_regions(run(region_tree))
     except DataError as exc:
         st.error(exc.message, icon=":material/error:")
     else:
@@ -119,7 +120,8 @@ def _bootstrap() -> PageContext:
                 st.error(problem, icon=":material/table_chart:")
         except DataError as exc:
             st.error(exc.message, icon=":material/error:")
-    st.sidebar.markdown(f"**监管驾驶舱**  \n{meta.get('bureau_name', '')}")
+    bureau_name = as_text(meta.get("bureau_name"))
+    st.sidebar.markdown(f"**监管驾驶舱**  \n{bureau_name}")
     for problem in config.setting_problems():
         st.warning(problem)
     filters = sidebar_filters(regions, today, data_date)
@@ -135,9 +137,9 @@ def _bootstrap() -> PageContext:
         st.info(filters.notice)
     ctx = PageContext(
         filters=filters,
-        names=dict(zip(regions["code"], regions["name"])),
+        names=DisplayNames(zip(regions["code"], regions["name"])),
         regions=regions,
         data_date=data_date,
-        bureau_name=meta.get("bureau_name", ""),
+        bureau_name=bureau_name,
     )
     return ctx

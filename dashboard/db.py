@@ -25,6 +25,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool, QueuePool
 
+from dashboard.safe import ERROR_LIMIT, as_text, mask_credentials
+
 log = logging.getLogger(__name__)
 
 STATEMENT_TIMEOUT_SECONDS = 60
@@ -51,11 +53,16 @@ class QueryFailed(DataError):
 
 
 def describe_url(url: str) -> str:
-    """The URL without its password, for messages."""
+    """The URL without its user-info (user and password), for messages and logs; an
+    unparseable URL is masked the same way, never shown whole."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - a malformed URL is itself the thing to show
-        return "（无法解析的连接串）"
+        shown = make_url(url).set(username=None, password=None).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is masked by its last "@" instead
+        scheme, separator, rest = str(url).rpartition("://")
+        head = scheme + separator
+        shown = head + ("***@" + rest.rpartition("@")[2] if "@" in rest else rest)
+    shown = mask_credentials(shown)
+    return shown if len(shown) <= ERROR_LIMIT else shown[: ERROR_LIMIT - 1] + "…"
 
 
 def readonly_engine(url: str, duckdb_memory_mb: int | None = None) -> Engine:
@@ -66,7 +73,7 @@ def readonly_engine(url: str, duckdb_memory_mb: int | None = None) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as exc:
-        raise DatabaseUnavailable(f"数据库连接串无法解析：{url!r}。") from exc
+        raise DatabaseUnavailable(f"数据库连接串无法解析：{describe_url(url)}。") from None
     backend = parsed.get_backend_name()
     try:
         if backend == "sqlite":
@@ -210,14 +217,22 @@ def translate_error(exc: BaseException, url: str) -> DataError:
     """Turn a driver or SQLAlchemy failure into a DataError with one Chinese sentence."""
     if isinstance(exc, DataError):
         return exc
-    text = str(getattr(exc, "orig", exc)).strip().splitlines()[0][:200] if str(exc) else type(exc).__name__
+    text = error_text(exc)
     if isinstance(exc, OperationalError) and _looks_like_connection_failure(text):
         return DatabaseUnavailable(f"无法连接报表数据库（{describe_url(url)}）：{text}。")
     if isinstance(exc, DBAPIError) and _looks_like_missing_object(text):
         return SchemaMismatch(f"报表库缺少查询所需的表或字段：{text}。")
     if isinstance(exc, SQLAlchemyError):
         return QueryFailed(f"查询报表库失败：{text}。")
-    return QueryFailed(f"查询报表库失败：{type(exc).__name__}: {text}。")
+    return QueryFailed(f"查询报表库失败：{type(exc).__name__}：{text}。")
+
+
+def error_text(exc: BaseException) -> str:
+    """The first line of a driver's error, credentials masked and made inert (it may quote
+    database values), cut to ERROR_LIMIT characters."""
+    raw = str(getattr(exc, "orig", exc)).strip()
+    first = raw.splitlines()[0] if raw else type(exc).__name__
+    return as_text(mask_credentials(first), ERROR_LIMIT)
 
 
 def _looks_like_connection_failure(text: str) -> bool:

@@ -30,6 +30,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from dashboard.config import now
+from dashboard.safe import csv_cell
 
 DASH = "—"
 PERCENT = "percent"
@@ -123,6 +124,8 @@ def csv_value(value, kind: str):
     number = cell_value(value, kind)
     if number is None:
         return ""
+    if kind == TEXT:
+        return csv_cell(number)  # a database name like =HYPERLINK(…) stays text in a spreadsheet
     if kind == PERCENT:
         return f"{Decimal(str(number)) * 100:f}".rstrip("0").rstrip(".") if number else "0"
     if kind == DATE:
@@ -205,6 +208,8 @@ def write_xlsx(frames: Iterable[pd.DataFrame], layout: Layout, notes: list[tuple
             cells = []
             for value, kind, number_format in zip(row, layout.kinds, formats):
                 cell = WriteOnlyCell(sheet, value=cell_value(value, kind))
+                if cell.data_type == "f":  # text from the database is never a formula
+                    cell.data_type = "s"
                 if number_format:
                     cell.number_format = number_format
                 cells.append(cell)

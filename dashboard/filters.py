@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard.format import fmt_range
 from dashboard.i18n import ALL_REGIONS
+from dashboard.safe import ECHO_LIMIT, as_text
 from queries.periods import (
     COMPARISON_LABELS,
     COMPARISONS,
@@ -49,7 +50,7 @@ def parse_url(params: dict, regions: pd.DataFrame, data_date: date) -> UrlState:
         if preset in PRESETS:
             state.preset = preset
         else:
-            state.notices.append(f"链接参数 preset={preset!r} 无效，已改用默认时间段“上周”。")
+            state.notices.append(f"链接参数 preset=“{as_text(preset, ECHO_LIMIT)}”无效，已改用默认时间段“上周”。")
     if state.preset == "custom":
         try:
             start = date.fromisoformat(params.get("start", ""))
@@ -65,12 +66,13 @@ def parse_url(params: dict, regions: pd.DataFrame, data_date: date) -> UrlState:
         if cmp_mode in COMPARISONS:
             state.comparison = cmp_mode
         else:
-            state.notices.append(f"链接参数 cmp={cmp_mode!r} 无效，已改用“环比”。")
+            state.notices.append(f"链接参数 cmp=“{as_text(cmp_mode, ECHO_LIMIT)}”无效，已改用“环比”。")
     county_codes = set(regions.loc[regions["level"] == "county", "code"])
     raw_counties = [c for c in str(params.get("county", "")).split(",") if c.strip()]
     unknown = [c for c in raw_counties if c not in county_codes]
     if unknown:
-        state.notices.append(f"链接中的旗县市区代码 {'、'.join(unknown)} 不存在，已忽略。")
+        shown = as_text("、".join(unknown), ECHO_LIMIT)
+        state.notices.append(f"链接中的旗县市区代码“{shown}”不存在，已忽略。")
     state.counties = tuple(dict.fromkeys(c for c in raw_counties if c in county_codes))
     office = params.get("office")
     if office:
@@ -78,7 +80,7 @@ def parse_url(params: dict, regions: pd.DataFrame, data_date: date) -> UrlState:
         if len(state.counties) == 1 and len(parents) and parents.iloc[0] == state.counties[0]:
             state.office = office
         else:
-            state.notices.append(f"链接中的监管所 {office!r} 不属于所选旗县市区，已显示全部监管所。")
+            state.notices.append(f"链接中的监管所“{as_text(office, ECHO_LIMIT)}”不属于所选旗县市区，已显示全部监管所。")
     return state
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.safe import as_text
+
 TABLE_LABELS = {
     "regions": "行政区划/监管所",
     "enterprises": "市场主体",
@@ -129,6 +131,8 @@ def region_name(code: str, names: dict[str, str]) -> str:
     name an office on its own (the filter, the briefing) use its full name."""
     if code == "other":
         return OTHER_REGION
+    if not isinstance(code, str):  # a NULL region code (NaN or None) of a row that breaks the contract
+        return "未填写"
     name = names.get(code, code)
     if not name.endswith(OFFICE_SUFFIX):
         return name
@@ -142,4 +146,4 @@ def label(mapping: dict, code) -> str:
     """The Chinese label of `code`, or the code itself (so an unknown code is still visible)."""
     if code is None or pd.isna(code):  # pandas 3 returns a NULL text value as NaN
         return "未填写"
-    return mapping.get(code, str(code))
+    return mapping.get(code) or as_text(code)

@@ -32,9 +32,9 @@ def test_stale_data_turns_the_banner_red(monkeypatch, url):
 def test_malformed_url_parameters_fall_back_with_a_notice(monkeypatch, url):
     at = open_page(monkeypatch, url, params={"preset": "lastweek", "cmp": "yoy", "county": "150502,999999"})
     warnings = [w.value for w in at.warning]
-    assert "链接参数 preset='lastweek' 无效，已改用默认时间段“上周”。" in warnings
-    assert "链接参数 cmp='yoy' 无效，已改用“环比”。" in warnings
-    assert "链接中的旗县市区代码 999999 不存在，已忽略。" in warnings
+    assert "链接参数 preset=“lastweek”无效，已改用默认时间段“上周”。" in warnings
+    assert "链接参数 cmp=“yoy”无效，已改用“环比”。" in warnings
+    assert "链接中的旗县市区代码“999999”不存在，已忽略。" in warnings
     # the valid part of the link is kept
     assert "2026年11月16日—22日（第47周），环比上周，科尔沁区" in shown_text(at)
     bad_dates = open_page(monkeypatch, url, params={"preset": "custom", "start": "2026-11-30", "end": "2026-11-01"})
