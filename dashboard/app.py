@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, prewarm, style
-from dashboard.cache import check_freshness, note_page_filters, run, run_on_engine
+from dashboard.cache import check_freshness, note_page_filters, run, run_on_engine, start_page_budget
 from dashboard.db import DataError
 from dashboard.doctor import check_schema
 from dashboard.filters import sidebar_filters, to_url, url_notices
@@ -17,7 +17,7 @@ from dashboard.format import fmt_date
 from dashboard.safe import DisplayNames, as_text, display_regions
 from queries.periods import data_date_from_refreshed
 from dashboard.ui import SHOWN_FIGURES, PageContext, page_header, require_data
-from queries.meta import region_tree, report_meta_values
+from queries.meta import earliest_event_on, region_tree, report_meta_values
 
 EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "level", "parent_code", "lon", "lat", "sort_order"])
 
@@ -74,6 +74,7 @@ def start_page(title: str) -> PageContext:
     same whether streamlit runs it through st.navigation or directly (AppTest reruns).
     """
     _leave_legacy_pages_mode()
+    start_page_budget()
     st.session_state[SHOWN_FIGURES] = []
     style.inject()
     ctx = _bootstrap()
@@ -106,6 +107,7 @@ def _bootstrap() -> PageContext:
     data_date = today - timedelta(days=1)
     meta: dict[str, str] = {}
     regions = EMPTY_REGIONS
+    earliest = None
     try:
         meta = run(report_meta_values)
         regions = display_regions(run(region_tree))
@@ -120,11 +122,15 @@ def _bootstrap() -> PageContext:
                 st.error(problem, icon=":material/table_chart:")
         except DataError as exc:
             st.error(exc.message, icon=":material/error:")
+        try:
+            earliest = run(earliest_event_on)
+        except DataError:
+            earliest = None  # a missing table is named by the schema check above
     bureau_name = as_text(meta.get("bureau_name"))
     st.sidebar.markdown(f"**监管驾驶舱**  \n{bureau_name}")
     for problem in config.setting_problems():
         st.warning(problem)
-    filters = sidebar_filters(regions, today, data_date)
+    filters = sidebar_filters(regions, today, data_date, earliest)
     note_page_filters(filters)  # what the page asks for is replayed by the pre-warm
     prewarm.start(config.database_url())
     st.sidebar.link_button(

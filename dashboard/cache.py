@@ -21,8 +21,19 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine, make_url
 
 from dashboard.config import cache_ttl_seconds, database_url, duckdb_memory_mb
-from dashboard.db import readonly_engine, translate_error
+from dashboard.db import DataError, QueryTimedOut, readonly_engine, translate_error
 from queries.schema import report_meta
+
+PAGE_BUDGET_SECONDS = 150
+"""Query time one page run may spend; after that (or after its first statement timeout) the
+page issues no further queries in this run and says so, instead of queueing more on a busy
+database."""
+
+_BUDGET = "_page_query_budget"
+
+
+class PageBudgetSpent(DataError):
+    """A section skipped because the page has already timed out or spent its time budget."""
 
 
 def _file_identity(url: str) -> tuple | None:
@@ -196,8 +207,24 @@ def run(function, *args, **kwargs):
     exactly what the query reads. A query made of other queries (queries.common.composed) is
     assembled from their cached results, so two names for the same SQL share one result.
     """
+    budget = st.session_state.get(_BUDGET)
+    if budget is not None and budget["stopped"] is None and time.monotonic() - budget["started"] > PAGE_BUDGET_SECONDS:
+        budget["stopped"] = f"本页查询已超过{PAGE_BUDGET_SECONDS}秒"
+    if budget is not None and budget["stopped"]:
+        raise PageBudgetSpent(f"{budget['stopped']}，为免加重报表库负担，本部分本次未查询；请缩短时间段或稍后刷新。")
     _note_shape(function, args, kwargs)
-    return run_at(database_url(), function, *args, **kwargs)
+    try:
+        return run_at(database_url(), function, *args, **kwargs)
+    except QueryTimedOut:
+        if budget is not None:
+            budget["stopped"] = "本页已有查询超时"
+        raise
+
+
+def start_page_budget() -> None:
+    """Begin a page run's query budget (the first thing each page run does): after the run's
+    first statement timeout, or PAGE_BUDGET_SECONDS, `run` stops issuing queries."""
+    st.session_state[_BUDGET] = {"started": time.monotonic(), "stopped": None}
 
 
 def run_at(url: str, function, *args, **kwargs):

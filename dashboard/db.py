@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
@@ -50,6 +51,10 @@ class SchemaMismatch(DataError):
 
 class QueryFailed(DataError):
     """A query failed for another reason."""
+
+
+class QueryTimedOut(DataError):
+    """A statement ran past the statement time limit and was stopped (not a connection failure)."""
 
 
 def describe_url(url: str) -> str:
@@ -102,8 +107,16 @@ def _sqlite(parsed) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _query_only(dbapi_conn, _record):
+    def _query_only(dbapi_conn, record):
         dbapi_conn.execute("PRAGMA query_only = ON")
+        # SQLite has no statement timeout: a progress handler interrupts a statement (and its
+        # fetch) that runs past the limit, like PostgreSQL's statement_timeout.
+        deadline = record.info.setdefault("deadline", [0.0])
+        dbapi_conn.set_progress_handler(lambda: int(0 < deadline[0] < time.monotonic()), 20_000)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _start_clock(conn, _cursor, _statement, _parameters, _context, _executemany):
+        conn.info.setdefault("deadline", [0.0])[0] = time.monotonic() + STATEMENT_TIMEOUT_SECONDS
 
     return engine
 
@@ -218,6 +231,10 @@ def translate_error(exc: BaseException, url: str) -> DataError:
     if isinstance(exc, DataError):
         return exc
     text = error_text(exc)
+    if isinstance(exc, DBAPIError) and _looks_like_timeout(text):
+        return QueryTimedOut(
+            f"查询超过{STATEMENT_TIMEOUT_SECONDS}秒未完成，已停止（报表库繁忙或表被锁定）。请缩短时间段或稍后再试。"
+        )
     if isinstance(exc, OperationalError) and _looks_like_connection_failure(text):
         return DatabaseUnavailable(f"无法连接报表数据库（{describe_url(url)}）：{text}。")
     if isinstance(exc, DBAPIError) and _looks_like_missing_object(text):
@@ -233,6 +250,22 @@ def error_text(exc: BaseException) -> str:
     raw = str(getattr(exc, "orig", exc)).strip()
     first = raw.splitlines()[0] if raw else type(exc).__name__
     return as_text(mask_credentials(first), ERROR_LIMIT)
+
+
+def _looks_like_timeout(text: str) -> bool:
+    """A statement stopped by the time limit: PostgreSQL statement_timeout, MariaDB
+    max_statement_time, MySQL max_execution_time, SQLite's progress handler, DuckDB interrupt."""
+    lowered = text.lower()
+    return any(
+        marker in lowered
+        for marker in (
+            "statement timeout",
+            "max_statement_time",
+            "maximum statement execution time",
+            "query execution was interrupted",
+            "interrupted",
+        )
+    )
 
 
 def _looks_like_connection_failure(text: str) -> bool:

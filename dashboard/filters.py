@@ -21,10 +21,13 @@ from queries.periods import (
     COMPARISONS,
     DEFAULT_COMPARISON,
     DEFAULT_PRESET,
+    EARLIEST_YEAR,
+    LATEST_YEAR,
     PRESET_LABELS,
     PRESETS,
     Filters,
     build_filters,
+    clamp_custom,
 )
 
 _KEY = "flt_"
@@ -42,8 +45,9 @@ class UrlState:
     notices: list[str] = field(default_factory=list)
 
 
-def parse_url(params: dict, regions: pd.DataFrame, data_date: date) -> UrlState:
-    """Validate URL parameters against the presets and the region tree; never raises."""
+def parse_url(params: dict, regions: pd.DataFrame, data_date: date, earliest: date | None = None) -> UrlState:
+    """Validate URL parameters against the presets and the region tree; never raises. A custom
+    range is clamped to the data's span (`earliest` event .. data date, periods.clamp_custom)."""
     state = UrlState()
     preset = params.get("preset")
     if preset is not None:
@@ -57,10 +61,20 @@ def parse_url(params: dict, regions: pd.DataFrame, data_date: date) -> UrlState:
             end = date.fromisoformat(params.get("end", ""))
             if start > end:
                 raise ValueError
-            state.custom = (start, end)
         except ValueError:
             state.notices.append("链接中的自定义日期无效（应为 start<=end 的 YYYY-MM-DD），已改用默认时间段“上周”。")
             state.preset = DEFAULT_PRESET
+        else:
+            if not (EARLIEST_YEAR <= start.year <= LATEST_YEAR and EARLIEST_YEAR <= end.year <= LATEST_YEAR):
+                state.notices.append(
+                    f"链接中的自定义日期超出可选范围（{EARLIEST_YEAR}—{LATEST_YEAR}年），已改用默认时间段“上周”。"
+                )
+                state.preset = DEFAULT_PRESET
+            else:
+                *state.custom, notice = clamp_custom(start, end, earliest, data_date)
+                state.custom = tuple(state.custom)
+                if notice:
+                    state.notices.append(notice)
     cmp_mode = params.get("cmp")
     if cmp_mode is not None:
         if cmp_mode in COMPARISONS:
@@ -161,9 +175,9 @@ def _store(name: str) -> None:
         st.session_state[_KEY + "office"] = ""
 
 
-def sidebar_filters(regions: pd.DataFrame, today: date, data_date: date) -> Filters:
+def sidebar_filters(regions: pd.DataFrame, today: date, data_date: date, earliest: date | None = None) -> Filters:
     """Render the shared filter in the sidebar and return the Filters; keeps the URL in step."""
-    _init_state(parse_url(dict(st.query_params), regions, data_date))
+    _init_state(parse_url(dict(st.query_params), regions, data_date, earliest))
     names = dict(zip(regions["code"], regions["name"]))
     counties = regions[regions["level"] == "county"]
     with st.sidebar:
@@ -180,6 +194,10 @@ def sidebar_filters(regions: pd.DataFrame, today: date, data_date: date) -> Filt
             # data date), and a value above the widget's maximum would raise.
             picked = st.date_input("自定义日期", key=_KEY + "custom_input", on_change=_store, args=("custom_input",))
             custom = tuple(picked) if isinstance(picked, (tuple, list)) and len(picked) == 2 else default
+            *custom, notice = clamp_custom(*custom, earliest, data_date)
+            custom = tuple(custom)
+            if notice:
+                st.session_state.setdefault(_KEY + "notices", []).append(notice)
         cmp_mode = st.radio(
             "对比", COMPARISONS, format_func=COMPARISON_LABELS.get, horizontal=True, key=_KEY + "cmp",
             on_change=_store, args=("cmp",),

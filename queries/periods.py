@@ -243,3 +243,36 @@ def build_filters(
         notice=notice,
         effective_preset=effective,
     )
+
+
+MAX_CUSTOM_DAYS = 3 * 366
+"""The longest custom range computed: the series, trends and comparisons of a page then stay a
+bounded amount of work (and a bounded number of bound parameters) whatever a link asks for."""
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+"""A custom date outside these years is refused with a notice (and never reaches date arithmetic
+that would overflow)."""
+
+
+def clamp_custom(start: date, end: date, earliest: date | None, data_date: date) -> tuple[date, date, str | None]:
+    """A custom range cut to the span the data covers, with the Chinese notice saying so (None
+    when nothing was cut).
+
+    The start moves up to `earliest` (the first dated event in the database; None = unknown)
+    when the range reaches past it; a range still longer than MAX_CUSTOM_DAYS keeps the
+    MAX_CUSTOM_DAYS nearest the data, ending at its end or at the data date if that is sooner
+    (an end after the data date stays allowed, metrics.md: the as-of date covers it).
+    """
+    new_start, new_end = start, end
+    if earliest is not None and new_start < earliest <= new_end:
+        new_start = earliest
+    if (new_end - new_start).days + 1 > MAX_CUSTOM_DAYS:
+        new_end = min(new_end, max(data_date, new_start + timedelta(days=MAX_CUSTOM_DAYS - 1)))
+        new_start = new_end - timedelta(days=MAX_CUSTOM_DAYS - 1)
+    if (new_start, new_end) == (start, end):
+        return start, end, None
+    first = f"报表库最早的数据为{earliest.isoformat()}，" if earliest is not None and start < earliest else ""
+    return new_start, new_end, (
+        f"自定义时间段超出数据覆盖的范围（{first}最长{MAX_CUSTOM_DAYS}天），"
+        f"已改为 {new_start.isoformat()} 至 {new_end.isoformat()}。"
+    )
