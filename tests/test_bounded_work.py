@@ -106,13 +106,13 @@ def test_after_the_first_timeout_the_page_stops_querying(monkeypatch, url):
     calls: list[str] = []
     real = cache._cached
 
-    def counting(db_url, name, args, kwargs):
+    def counting(db_url, stamp, name, args, kwargs, **options):
         calls.append(name)
         if name == "queries.inspections.headline":
             raise db.QueryTimedOut("查询超过60秒未完成，已停止（报表库繁忙或表被锁定）。请缩短时间段或稍后再试。")
         if calls.count("queries.inspections.headline") and name != "queries.inspections.headline":
             raise AssertionError(f"{name} was queried after the timeout")
-        return real(db_url, name, args, kwargs)
+        return real(db_url, stamp, name, args, kwargs, **options)
 
     at = open_page(monkeypatch, url, page="pages/inspections.py")
     monkeypatch.setattr(cache, "_cached", counting)
