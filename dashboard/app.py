@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import config, prewarm, style
-from dashboard.cache import check_freshness, note_page_filters, run, run_on_engine, start_page_budget
+from dashboard.cache import check_freshness, note_page_filters, engine_for, run, run_on_engine, start_page_budget
 from dashboard.db import DataError
 from dashboard.doctor import check_schema
 from dashboard.filters import sidebar_filters, to_url, url_notices
@@ -40,8 +40,12 @@ def ensure_demo_database() -> None:
 
 def schema_problems() -> list[str]:
     """The schema check's sentences for the configured database (cached like every query: it
-    probes every table and column)."""
-    return run_on_engine(check_schema)
+    probes every table and column). While it finds a problem it is checked again on every run,
+    so a fixed schema loses its banner at once rather than after the cache's lifetime."""
+    problems = run_on_engine(check_schema)
+    if problems:
+        problems = check_schema(engine_for(config.database_url()))
+    return problems
 
 
 def _banner(meta: dict[str, str]) -> tuple[datetime | None, str]:

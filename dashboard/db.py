@@ -2,7 +2,12 @@
 
 `readonly_engine(url)` is the only way the app opens its database. Each dialect gets the
 strongest read-only guard it offers, so that a write is refused by the server itself:
-- SQLite: the file is opened with `mode=ro` (a missing file is an error, never created).
+Before any of those, a statement guard on every engine (a `before_cursor_execute` event)
+refuses anything that is not one SELECT/WITH query — writes, DDL, SET, PRAGMA, ATTACH and
+transaction control (BEGIN, COMMIT, ROLLBACK) included — so no caller can undo a guard between
+two queries.
+- SQLite: the file is opened with `mode=ro` (a missing file is an error, never created),
+  `PRAGMA query_only`, no ATTACH (a limit of 0 attached databases) and a statement time limit.
 - PostgreSQL: every transaction begins READ ONLY and takes its snapshot at once, so a later
   `SET transaction_read_only = off` is refused; `default_transaction_read_only` and a
   `statement_timeout` are set for the session.
@@ -17,6 +22,8 @@ A production deployment should in addition use a SELECT-only database user (READ
 from __future__ import annotations
 
 import logging
+import re
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -53,6 +60,18 @@ class QueryFailed(DataError):
     """A query failed for another reason."""
 
 
+class HostUnreachable(DatabaseUnavailable):
+    """The database server (or its host name) cannot be reached."""
+
+
+class LoginRefused(DatabaseUnavailable):
+    """The server answered but refused the user or password (or access to the database)."""
+
+
+class NotThatDatabase(DatabaseUnavailable):
+    """What the URL points at is not a database of the URL's kind (e.g. a text file as SQLite)."""
+
+
 class QueryTimedOut(DataError):
     """A statement ran past the statement time limit and was stopped (not a connection failure)."""
 
@@ -80,18 +99,53 @@ def readonly_engine(url: str, duckdb_memory_mb: int | None = None) -> Engine:
     except Exception as exc:
         raise DatabaseUnavailable(f"数据库连接串无法解析：{describe_url(url)}。") from None
     backend = parsed.get_backend_name()
+    builders = {"sqlite": _sqlite, "postgresql": _postgresql, "mysql": _mysql, "mariadb": _mysql,
+                "duckdb": lambda p: _duckdb(p, duckdb_memory_mb)}
+    if backend not in builders:
+        raise DatabaseUnavailable(f"不支持的数据库类型：{backend}（支持 SQLite、PostgreSQL、MySQL/MariaDB、DuckDB）。")
     try:
-        if backend == "sqlite":
-            return _sqlite(parsed)
-        if backend == "postgresql":
-            return _postgresql(parsed)
-        if backend in ("mysql", "mariadb"):
-            return _mysql(parsed)
-        if backend == "duckdb":
-            return _duckdb(parsed, duckdb_memory_mb)
+        engine = builders[backend](parsed)
     except NoSuchModuleError as exc:
         raise DatabaseUnavailable(f"缺少数据库驱动：{parsed.drivername}，请按 README 安装依赖。") from exc
-    raise DatabaseUnavailable(f"不支持的数据库类型：{backend}（支持 SQLite、PostgreSQL、MySQL/MariaDB、DuckDB）。")
+    event.listen(engine, "before_cursor_execute", _refuse_all_but_reading)
+    return engine
+
+
+class StatementRefused(DataError):
+    """The engine's statement guard refused a statement that is not a query."""
+
+
+# The app's own statements that are not a SELECT/WITH: the read-only transaction it opens on
+# MySQL/MariaDB (every other session setting is issued on the raw driver connection at connect).
+_OWN_STATEMENTS = {"START TRANSACTION READ ONLY"}
+_COMMENTS = re.compile(r"/\*.*?\*/|--[^\n]*", re.S)
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`")
+_WRITING = re.compile(
+    r"\b(INSERT|UPDATE|DELETE|MERGE|UPSERT|REPLACE\s+INTO|TRUNCATE|DROP|CREATE|ALTER|GRANT|REVOKE|ATTACH|DETACH|COPY|"
+    r"CALL|EXEC|EXECUTE|LOAD|INSTALL|VACUUM|OUTFILE|DUMPFILE)\b", re.I)
+_LOCKING = re.compile(r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|\bINTO\b|\bLOCK\s+IN\s+SHARE\s+MODE\b", re.I)
+
+
+def is_reading_statement(statement: str) -> bool:
+    """True for one SELECT or WITH statement (no second statement, no SELECT … INTO or row
+    locks), or one of the app's own read-only session statements. Everything else — writes,
+    DDL, SET, PRAGMA, ATTACH, COPY, CALL and transaction control (BEGIN, COMMIT, ROLLBACK, SET
+    TRANSACTION …) — is refused."""
+    bare = " ".join(_COMMENTS.sub(" ", statement).split()).rstrip(";").strip()
+    if bare.upper() in _OWN_STATEMENTS:
+        return True
+    unquoted = _QUOTED.sub("''", bare)
+    if ";" in unquoted or _LOCKING.search(unquoted) or _WRITING.search(unquoted):
+        return False
+    first = unquoted.lstrip("( ").split(None, 1)[0].upper() if unquoted.lstrip("( ") else ""
+    return first in ("SELECT", "WITH")
+
+
+def _refuse_all_but_reading(_conn, _cursor, statement, _parameters, _context, _executemany):
+    """The engine's statement guard (a before_cursor_execute event): the app only reads, so a
+    statement that is not a query never reaches the database, whoever issues it."""
+    if not is_reading_statement(statement):
+        raise StatementRefused(f"只读连接拒绝执行非查询语句：{as_text(statement, 60)}。")
 
 
 def _sqlite(parsed) -> Engine:
@@ -109,6 +163,9 @@ def _sqlite(parsed) -> Engine:
     @event.listens_for(engine, "connect")
     def _query_only(dbapi_conn, record):
         dbapi_conn.execute("PRAGMA query_only = ON")
+        # No ATTACH at all, even on the raw driver connection: attaching the same file in
+        # read-write mode would otherwise get round mode=ro and query_only.
+        dbapi_conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
         # SQLite has no statement timeout: a progress handler interrupts a statement (and its
         # fetch) that runs past the limit, like PostgreSQL's statement_timeout.
         deadline = record.info.setdefault("deadline", [0.0])
@@ -149,7 +206,9 @@ def _mysql(parsed) -> Engine:
         parsed = parsed.set(drivername=f"{parsed.drivername}+pymysql")
     engine = create_engine(
         parsed,
-        connect_args={"connect_timeout": 5, "charset": "utf8mb4"},
+        # read_timeout: a server that never answers (another protocol on the port) cannot hang a
+        # page; it is longer than the statement time limit, so a slow query is stopped by that.
+        connect_args={"connect_timeout": 5, "charset": "utf8mb4", "read_timeout": STATEMENT_TIMEOUT_SECONDS + 15},
         pool_pre_ping=True,
         pool_recycle=3600,
     )
@@ -226,11 +285,52 @@ def _duckdb(parsed, memory_mb: int | None) -> Engine:
     return engine
 
 
+_LOGIN_REFUSED = ("password authentication failed", "no pg_hba.conf entry", "access denied for user",
+                  "authentication failed", "role \"", "permission denied for database", "unknown database",
+                  "database \"")
+_NOT_THAT_DATABASE = ("file is not a database", "not a valid duckdb database", "invalid response to ssl negotiation",
+                      "received invalid response", "expected authentication request", "packet sequence number wrong",
+                      "unsupported frontend protocol", "malformed packet", "lost connection to mysql server at 'reading initial")
+_HOST_UNREACHABLE = ("could not translate host", "name or service not known", "connection refused",
+                     "can't connect to", "no route to host", "timeout expired", "timed out",
+                     "network is unreachable", "temporary failure in name resolution", "unknown mysql server host")
+
+
+def connection_failure(exc: BaseException, url: str) -> DatabaseUnavailable | None:
+    """The failure to open or first read a database as one of: host unreachable, login refused,
+    not a database of that kind (None when it is none of these)."""
+    text = error_text(exc).lower()
+    where = describe_url(url)
+    if any(marker in text for marker in _NOT_THAT_DATABASE):
+        return NotThatDatabase(f"{where} 不是可读取的{_kind(url)}数据库（文件或端口上的服务不对）：{error_text(exc)}。")
+    if any(marker in text for marker in _LOGIN_REFUSED) and ("does not exist" in text or "denied" in text
+                                                               or "failed" in text or "unknown database" in text
+                                                               or "no pg_hba" in text):
+        return LoginRefused(f"报表库拒绝登录（{where}）：用户名、密码或数据库名不被接受，或无权访问：{error_text(exc)}。")
+    if any(marker in text for marker in _HOST_UNREACHABLE):
+        return HostUnreachable(f"无法连接报表库所在的主机（{where}）：{error_text(exc)}。")
+    return None
+
+
+def _kind(url: str) -> str:
+    try:
+        backend = make_url(url).get_backend_name()
+    except Exception:  # noqa: BLE001 - only for the wording
+        return ""
+    return {"sqlite": " SQLite ", "duckdb": " DuckDB ", "postgresql": " PostgreSQL ", "mysql": " MySQL/MariaDB ",
+            "mariadb": " MySQL/MariaDB "}.get(backend, "")
+
+
 def translate_error(exc: BaseException, url: str) -> DataError:
     """Turn a driver or SQLAlchemy failure into a DataError with one Chinese sentence."""
     if isinstance(exc, DataError):
         return exc
     text = error_text(exc)
+    failure = connection_failure(exc, url)
+    if failure is not None:
+        return failure
+    if isinstance(exc, DBAPIError) and _looks_like_wrong_type(text):
+        return SchemaMismatch(f"报表库字段类型与数据契约不符（请运行 python3 -m dashboard.doctor 检查）：{text}。")
     if isinstance(exc, DBAPIError) and _looks_like_timeout(text):
         return QueryTimedOut(
             f"查询超过{STATEMENT_TIMEOUT_SECONDS}秒未完成，已停止（报表库繁忙或表被锁定）。请缩短时间段或稍后再试。"
@@ -250,6 +350,16 @@ def error_text(exc: BaseException) -> str:
     raw = str(getattr(exc, "orig", exc)).strip()
     first = raw.splitlines()[0] if raw else type(exc).__name__
     return as_text(mask_credentials(first), ERROR_LIMIT)
+
+
+def _looks_like_wrong_type(text: str) -> bool:
+    """A column of the wrong type: a text date compared with a date, a text id summed …"""
+    lowered = text.lower()
+    return any(marker in lowered for marker in (
+        "operator does not exist", "invalid input syntax for type", "function sum(character varying)",
+        "function sum(text)", "conversion error", "could not convert", "cannot compare", "no operator matches",
+        "incorrect date value", "incorrect datetime value",
+    ))
 
 
 def _looks_like_timeout(text: str) -> bool:

@@ -272,6 +272,11 @@ def download_buttons(frame: pd.DataFrame, basename: str, ctx: PageContext, key: 
     )
 
 
+PAGE_FAULT_KINDS = ("grade", "duplicate", "unparseable_date", "future_date", "unknown_region")
+"""The doctor's data-check classes a page adds to its own notes (orphans, and enterprises outside
+the region table, each page already names in its own words)."""
+
+
 def quality_notes(notes: list[str]) -> None:
     """Data-quality notes in a collapsed box (never as an error); nothing when there are none."""
     if not notes:
@@ -279,6 +284,23 @@ def quality_notes(notes: list[str]) -> None:
     with st.expander(f"数据质量提示（{len(notes)}）", expanded=False):
         for note in notes:
             st.markdown(f"- {note}")
+
+
+def data_check_sentences(ctx: PageContext, tables: tuple[str, ...]) -> list[str]:
+    """The doctor's sentences for the data faults found in `tables` (nothing if the check fails:
+    the page's own sections already say why)."""
+    from dashboard.cache import run
+    from dashboard.doctor import fault_sentence
+    from queries.quality import data_faults
+
+    try:
+        faults = run(data_faults, ctx.data_date, tables)
+    except DataError:
+        return []
+    return [
+        fault_sentence(fault, ctx.data_date) for fault in faults
+        if fault.kind in PAGE_FAULT_KINDS and not (fault.kind == "unknown_region" and fault.table == "enterprises")
+    ]
 
 
 def table(frame, key: str | None = None, column_config: dict | None = None, **kwargs) -> None:

@@ -12,6 +12,7 @@ from dashboard.detail_table import detail_table
 from dashboard.filters import drill_into, region_phrase, switch_preset
 from dashboard.format import fmt_count, fmt_date
 from dashboard.i18n import region_name
+from dashboard.ui import data_check_sentences
 from dashboard.ui import count_card, download_buttons, footnote, rate_card, show_chart, show_page, show_sections, side_by_side
 from dashboard.ui import table as show_table
 from queries import credit_risk as cr
@@ -219,6 +220,7 @@ def region_table(ctx, figures) -> None:
 def data_quality(ctx) -> None:
     """Rows the figures left out or counted as 未分类 (metrics.md, data-quality notes)."""
     ctx.notes.extend(quality.credit_risk(run(cr.data_quality, ctx.filters, entity_types=SCOPE), SCOPE_PHRASE))
+    ctx.notes.extend(data_check_sentences(ctx, ("credit_risk_assessments", "enterprises")))
 
 
 show_page(start_page("企业信用风险分类"), headline_cards, by_region, data_quality)

@@ -11,6 +11,7 @@ from dashboard.db import DataError
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_rate
 from dashboard.i18n import ALL_REGIONS
+from dashboard.ui import data_check_sentences
 from dashboard.ui import count_card, download_buttons, footnote, show_chart, show_page, summary_rate_card
 from dashboard.ui import table as show_table
 from queries import inspections as q
@@ -166,6 +167,7 @@ def data_quality(ctx) -> None:
         listed_years = ()
     years = tuple(sorted(set(headline.uncovered_years) | set(listed_years)))
     ctx.notes.extend(quality.inspections(headline, run(q.orphan_counts), years))
+    ctx.notes.extend(data_check_sentences(ctx, ("inspections", "inspection_tasks")))
 
 
 def _when(ctx) -> str:

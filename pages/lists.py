@@ -14,6 +14,7 @@ from dashboard.cache import run
 from dashboard.db import DataError
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_date, fmt_range
+from dashboard.ui import data_check_sentences
 from dashboard.ui import (
     count_card,
     days_card,
@@ -241,6 +242,7 @@ def data_quality(ctx) -> None:
     except DataError:
         orphans = 0
     ctx.notes.extend(quality.annual_reports(season(ctx.filters).report_year, orphans))
+    ctx.notes.extend(data_check_sentences(ctx, ("abnormal_list_entries", "serious_violation_entries", "annual_reports")))
 
 
 show_page(start_page("经营异常名录与严重违法失信名单"), list_tabs, data_quality)

@@ -9,6 +9,7 @@ from dashboard.briefing import briefing_subject, penalties_sentence
 from dashboard.cache import run
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_range
+from dashboard.ui import data_check_sentences
 from dashboard.ui import count_card, download_buttons, footnote, money_card, show_chart, show_page
 from queries import penalties as q
 from queries.metrics import metric
@@ -113,6 +114,7 @@ def waived_cases(ctx) -> None:
 
 def data_quality(ctx) -> None:
     ctx.notes.extend(quality.penalties(run(q.penalty_summary, ctx.filters), run(q.orphan_cases, ctx.filters)))
+    ctx.notes.extend(data_check_sentences(ctx, ("enforcement_cases",)))
 
 
 def _when(ctx) -> str:

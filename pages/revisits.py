@@ -9,6 +9,7 @@ from dashboard.cache import run
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_range
 from dashboard.i18n import region_name
+from dashboard.ui import data_check_sentences
 from dashboard.ui import (
     count_card,
     footnote,
@@ -117,6 +118,7 @@ def overdue_list(ctx) -> None:
 
 def data_quality(ctx) -> None:
     ctx.notes.extend(quality.revisits(run(revisit_quality, ctx.filters)))
+    ctx.notes.extend(data_check_sentences(ctx, ("case_revisits",)))
 
 
 show_page(

@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
-from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, select
+from sqlalchemy import BigInteger, Integer, String, and_, case, cast, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
@@ -138,6 +138,26 @@ def _days_between_mysql(element, compiler, **kw):
 def _days_between_duckdb(element, compiler, **kw):
     later, earlier = list(element.clauses)
     return f"date_diff('day', {compiler.process(earlier, **kw)}, {compiler.process(later, **kw)})"
+
+
+class exact_text(FunctionElement):
+    """A text column compared byte for byte ('c' is not 'C'): MySQL/MariaDB's usual collations
+    ignore case, the other dialects compare exactly already."""
+
+    type = String()
+    inherit_cache = True
+    name = "exact_text"
+
+
+@compiles(exact_text)
+def _exact_text_default(element, compiler, **kw):
+    return compiler.process(list(element.clauses)[0], **kw)
+
+
+@compiles(exact_text, "mysql")
+@compiles(exact_text, "mariadb")
+def _exact_text_mysql(element, compiler, **kw):
+    return f"BINARY {compiler.process(list(element.clauses)[0], **kw)}"
 
 
 def sum_cents(expr) -> ColumnElement:

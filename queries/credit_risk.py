@@ -28,7 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from queries.periods import month_end, shift_months
-from queries.common import Rate, composed, count_if, days_between, orphan_count, region_key, scope_conditions
+from queries.common import Rate, composed, count_if, days_between, exact_text, orphan_count, region_key, scope_conditions
 from queries.schema import credit_risk_assessments as cra
 from queries.schema import enterprises as ent
 from queries.schema import regions
@@ -101,7 +101,7 @@ class _GradeStamps:
         if list(points) != sorted(points):
             raise ValueError("grade dates must be in ascending order")
         self.points = list(points)
-        rank = case(_RANK, value=cra.c.grade, else_=0)
+        rank = case(_RANK, value=exact_text(cra.c.grade), else_=0)  # 'c' is not a grade
         stamp = days_between(cra.c.assessed_on, literal(_EPOCH)) * 10 + rank
         if assessed_only and len(self.points) > 1:
             base_stamp = func.max(case((cra.c.assessed_on <= self.points[0], stamp), else_=None))
@@ -155,7 +155,7 @@ def _stamps_at(points: Sequence[date]):
     Meant to be joined INTO the register, so a figure over rated enterprises reads only the
     assessed ones (a province assesses a fraction of its register).
     """
-    rank = case(_RANK, value=cra.c.grade, else_=0)
+    rank = case(_RANK, value=exact_text(cra.c.grade), else_=0)  # 'c' is not a grade
     stamp = days_between(cra.c.assessed_on, literal(_EPOCH)) * 10 + rank
     last = len(points) - 1
     columns = [

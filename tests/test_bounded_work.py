@@ -90,14 +90,18 @@ def test_sqlite_statement_time_limit_is_a_timeout_not_a_connection_failure(monke
         assert conn.exec_driver_sql("SELECT 1").scalar() == 1
 
 
-def test_postgresql_statement_timeout_is_a_timeout(fresh_db):
-    pg = fresh_db("postgresql", with_schema=False)
-    engine = pg.readonly()
+@pytest.mark.parametrize("dialect,sleep", [("postgresql", "SELECT pg_sleep(3)"), ("mariadb", "SELECT SLEEP(3) FROM regions")])
+def test_server_statement_timeout_is_a_timeout(fresh_db, monkeypatch, dialect, sleep):
+    server = fresh_db(dialect)
+    server.load({"regions": [{"code": "150500", "name": "通辽市", "level": "city", "parent_code": None,
+                              "lon": None, "lat": None, "sort_order": 1}]})
+    monkeypatch.setattr(db, "STATEMENT_TIMEOUT_SECONDS", 1)
+    engine = db.readonly_engine(server.url)
     with pytest.raises(sa.exc.DBAPIError) as caught:
         with engine.connect() as conn:
-            conn.exec_driver_sql("SET LOCAL statement_timeout = 100")
-            conn.exec_driver_sql("SELECT pg_sleep(2)")
-    assert isinstance(db.translate_error(caught.value, pg.url), db.QueryTimedOut)
+            conn.exec_driver_sql(sleep).all()
+    engine.dispose()
+    assert isinstance(db.translate_error(caught.value, server.url), db.QueryTimedOut)
 
 
 def test_after_the_first_timeout_the_page_stops_querying(monkeypatch, url):

@@ -100,9 +100,11 @@ def test_violation_type_and_trend_charts(page):
 
 def test_quality_notes(page):
     text = shown_text(page)
-    assert "数据质量提示（2）" in [expander.label for expander in page.expander]
+    assert "数据质量提示（3）" in [expander.label for expander in page.expander]
     assert "1件从轻、减轻或免罚案件的实际罚没款高于裁量基准罚款" in text
     assert "1件处罚案件的市场主体编号（enterprise_id）在市场主体表中不存在" in text
+    # the doctor's data check: the fixture has one case decided after the data date
+    assert "表 enforcement_cases（行政处罚案件）的字段 decided_on 有 1 个日期晚于数据截至日（2026年11月22日），不计入截至该日的数字。" in text
 
 
 def test_office_filter_narrows_page_and_sentence(url, monkeypatch):
@@ -118,7 +120,8 @@ def test_period_without_cases(url, monkeypatch):
     assert not at.exception
     assert at.code[0].value == "2026年1月5日—11日，全市市场监管系统未办理行政处罚案件。"
     assert metrics(at)["减免处罚金额"][0] == "0.00万元"
-    assert not [expander for expander in at.expander if expander.label.startswith("数据质量提示")]
+    # only the whole-table data check (a case decided after the data date) remains
+    assert [expander.label for expander in at.expander if expander.label.startswith("数据质量提示")] == ["数据质量提示（1）"]
 
 
 def test_waived_case_list_adds_up_to_the_card(page):

@@ -1,0 +1,153 @@
+"""Data checks of the contract a reporting database may not enforce (doctor and the pages).
+
+Each check counts rows in one class of fault: grades outside A–D (case-sensitive on every
+dialect), more than one assessment of an enterprise on one day, text in a date column that is
+not a date (SQLite, which stores any text), dates after the data date, references to a row that
+does not exist (orphans), and region codes that are not in `regions`.
+
+Same-day assessments (the contract's key is enterprise + day): the worse grade of the day counts,
+once — the rule is `worst_of_day` below, which the credit-risk queries' grade stamps implement
+(the largest stamp of a day has the largest grade rank), so such a figure is defined, not doubled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy.engine import Connection
+
+from queries.common import exact_text, orphan_count
+from queries.schema import metadata
+
+GRADE_CODES = ("A", "B", "C", "D")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """`count` rows of `table` with a fault of `kind` in `column` (`parent`: the table referred to)."""
+
+    kind: str
+    table: str
+    column: str
+    count: int
+    parent: str = ""
+
+
+# Dates of things that have happened: none may lie after the data date. (Planned dates — task
+# starts_on/due_on, revisit due_on — may.)
+EVENT_DATES = {
+    "enterprises": ("registered_on", "deregistered_on"),
+    "credit_risk_assessments": ("assessed_on",),
+    "inspections": ("inspected_on", "published_on"),
+    "abnormal_list_entries": ("listed_on", "removed_on"),
+    "serious_violation_entries": ("listed_on", "removed_on"),
+    "enforcement_cases": ("decided_on",),
+    "case_revisits": ("revisited_on",),
+    "annual_reports": ("submitted_on",),
+}
+REFERENCES = (
+    ("credit_risk_assessments", "enterprise_id", "enterprises", "id"),
+    ("inspections", "enterprise_id", "enterprises", "id"),
+    ("inspections", "task_id", "inspection_tasks", "id"),
+    ("inspection_tasks", "plan_id", "inspection_plans", "id"),
+    ("abnormal_list_entries", "enterprise_id", "enterprises", "id"),
+    ("serious_violation_entries", "enterprise_id", "enterprises", "id"),
+    ("enforcement_cases", "enterprise_id", "enterprises", "id"),
+    ("case_revisits", "case_id", "enforcement_cases", "id"),
+    ("annual_reports", "enterprise_id", "enterprises", "id"),
+)
+COUNTY_CODES = (
+    ("enterprises", "region_code"),
+    ("inspection_tasks", "region_code"),
+    ("abnormal_list_entries", "region_code"),
+    ("serious_violation_entries", "region_code"),
+    ("enforcement_cases", "region_code"),
+)
+
+
+def _count(conn: Connection, table, condition) -> int:
+    return int(conn.execute(select(func.count()).select_from(table).where(condition)).scalar_one())
+
+
+def grade_faults(conn: Connection) -> list[Fault]:
+    """Assessments whose grade is not exactly A, B, C or D (lower case included)."""
+    cra = metadata.tables["credit_risk_assessments"]
+    bad = _count(conn, cra, or_(cra.c.grade.is_(None), not_(exact_text(cra.c.grade).in_(GRADE_CODES))))
+    return [Fault("grade", cra.name, "grade", bad)] if bad else []
+
+
+def duplicate_faults(conn: Connection) -> list[Fault]:
+    """Enterprise-days with more than one assessment (counted once each: the worse grade wins)."""
+    cra = metadata.tables["credit_risk_assessments"]
+    groups = (
+        select(cra.c.enterprise_id)
+        .group_by(cra.c.enterprise_id, cra.c.assessed_on)
+        .having(func.count() > 1)
+        .subquery("repeated_days")
+    )
+    repeated = int(conn.execute(select(func.count()).select_from(groups)).scalar_one())
+    return [Fault("duplicate", cra.name, "enterprise_id, assessed_on", repeated)] if repeated else []
+
+
+def date_faults(conn: Connection, data_date: date, tables: tuple[str, ...]) -> list[Fault]:
+    """Event dates after the data date; on SQLite also text that is not a date."""
+    faults = []
+    sqlite = conn.dialect.name == "sqlite"
+    for name in tables:
+        table = metadata.tables[name]
+        for column_name in EVENT_DATES.get(name, ()):
+            column = table.c[column_name]
+            if sqlite:
+                # Compared as text on purpose: the column's Date type would fail on the bad values.
+                unparseable = _count(conn, table, and_(column.is_not(None), func.date(column).is_(None)))
+                if unparseable:
+                    faults.append(Fault("unparseable_date", name, column_name, unparseable))
+            future = _count(conn, table, column > data_date)
+            if future:
+                faults.append(Fault("future_date", name, column_name, future))
+    return faults
+
+
+def reference_faults(conn: Connection, tables: tuple[str, ...]) -> list[Fault]:
+    """Rows referring to an enterprise, task, plan or case that is not there."""
+    faults = []
+    for child, column, parent, key in REFERENCES:
+        if child not in tables:
+            continue
+        orphans = orphan_count(conn, metadata.tables[child].c[column], metadata.tables[parent].c[key])
+        if orphans:
+            faults.append(Fault("orphan", child, column, orphans, parent))
+    return faults
+
+
+def region_faults(conn: Connection, tables: tuple[str, ...]) -> list[Fault]:
+    """Rows whose county code is NULL or not a county of `regions`; enterprises whose office
+    code is not an office of `regions`."""
+    regions = metadata.tables["regions"]
+    faults = []
+    checks = [(t, c, "county") for t, c in COUNTY_CODES if t in tables]
+    if "enterprises" in tables:
+        checks.append(("enterprises", "office_code", "office"))
+    for name, column_name, level in checks:
+        column = metadata.tables[name].c[column_name]
+        known = select(regions.c.code).where(regions.c.level == level, regions.c.code == column).exists()
+        condition = ~known if level == "office" else or_(column.is_(None), ~known)
+        if level == "office":
+            condition = and_(column.is_not(None), condition)
+        unknown = _count(conn, metadata.tables[name], condition)
+        if unknown:
+            faults.append(Fault("unknown_region", name, column_name, unknown))
+    return faults
+
+
+ALL_TABLES = tuple(name for name in metadata.tables if name not in ("regions", "report_meta", "workday_adjustments"))
+
+
+def data_faults(conn: Connection, data_date: date, tables: tuple[str, ...] = ALL_TABLES) -> list[Fault]:
+    """Every data check on `tables` (default: all the contract's data tables), in one list."""
+    faults: list[Fault] = []
+    if "credit_risk_assessments" in tables:
+        faults += grade_faults(conn) + duplicate_faults(conn)
+    return faults + date_faults(conn, data_date, tables) + reference_faults(conn, tables) + region_faults(conn, tables)
