@@ -154,10 +154,19 @@ def _cached(url: str, stamp: str, query_name: str, args: tuple, kwargs: tuple, o
 def _key(function, args: tuple, kwargs: dict) -> tuple:
     """(function name, (), every argument by name with its default filled in): the SQL identity,
     whether a caller wrote `f, False` or `f` or `f, previous=False`."""
-    bound = _signature(function).bind(None, *args, **kwargs)
+    signature = _signature(function)
+    bound = signature.bind(None, *args, **kwargs)
     bound.apply_defaults()
-    named = tuple(bound.arguments.items())[1:]
-    return f"{function.__module__}.{function.__qualname__}", (), named
+    named, extra = [], ()
+    for name, value in list(bound.arguments.items())[1:]:
+        kind = signature.parameters[name].kind
+        if kind is inspect.Parameter.VAR_KEYWORD:  # **options: each by its own name, in order
+            named.extend(sorted(value.items()))
+        elif kind is inspect.Parameter.VAR_POSITIONAL:
+            extra = tuple(value)
+        else:
+            named.append((name, value))
+    return f"{function.__module__}.{function.__qualname__}", extra, tuple(named)
 
 
 @functools.lru_cache(maxsize=512)

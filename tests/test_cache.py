@@ -133,3 +133,15 @@ def test_duckdb_file_is_held_once_and_shared_by_threads(fresh_db):
         assert conn.exec_driver_sql("SELECT current_setting('memory_limit')").scalar_one().startswith("244")
     engine.dispose()  # releases the file: a writer can open it again
     database.load({"report_meta": [{"key": "extra", "value": "x"}]})
+
+
+def test_key_spreads_keyword_options():
+    """A query taking **options (queries.details.detail_page) gets each option under its own name,
+    hashable, and is called with them as keywords (not as one argument named "options")."""
+    from queries import details
+
+    f = build_filters("last_week", TODAY, DATA_DATE)
+    name, args, named = cache._key(details.detail_page, (f, "high_risk"), {"entity_types": ("company",), "page": 2})
+    assert name == "queries.details.detail_page" and args == ()
+    assert dict(named)["entity_types"] == ("company",) and dict(named)["page"] == 2 and "options" not in dict(named)
+    hash(named)
