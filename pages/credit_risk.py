@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import charts_credit_risk as charts
 from dashboard import config, maps, quality
 from dashboard.app import start_page
+from dashboard.briefing.app import briefing_section
 from dashboard.cache import run
 from dashboard.detail_table import detail_table
 from dashboard.filters import drill_into, region_phrase, switch_preset
@@ -223,4 +224,4 @@ def data_quality(ctx) -> None:
     ctx.notes.extend(data_check_sentences(ctx, ("credit_risk_assessments", "enterprises")))
 
 
-show_page(start_page("企业信用风险分类"), headline_cards, by_region, data_quality)
+show_page(start_page("企业信用风险分类"), briefing_section("credit_risk"), headline_cards, by_region, data_quality)

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import charts_inspections as charts
 from dashboard import quality
 from dashboard.app import start_page
+from dashboard.briefing.app import briefing_section
 from dashboard.cache import run
 from dashboard.config import targets
 from dashboard.db import DataError
@@ -175,7 +176,7 @@ def _when(ctx) -> str:
 
 
 show_page(
-    start_page("双随机、一公开抽查完成情况"),
+    start_page("双随机、一公开抽查完成情况"), briefing_section("inspections"),
     headline_cards, by_region, grades, results, categories, overdue_tasks, overdue_objects, overdue_publications,
     data_quality,
 )

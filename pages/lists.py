@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import charts_lists, i18n, quality
 from dashboard.app import start_page
+from dashboard.briefing.app import briefing_section
 from dashboard.cache import run
 from dashboard.db import DataError
 from dashboard.detail_table import detail_table, region_keys
@@ -245,4 +246,4 @@ def data_quality(ctx) -> None:
     ctx.notes.extend(data_check_sentences(ctx, ("abnormal_list_entries", "serious_violation_entries", "annual_reports")))
 
 
-show_page(start_page("经营异常名录与严重违法失信名单"), list_tabs, data_quality)
+show_page(start_page("经营异常名录与严重违法失信名单"), briefing_section("lists"), list_tabs, data_quality)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import attention as att
 from dashboard.app import start_page
+from dashboard.briefing.app import briefing_section, summary_box
 from dashboard.cache import run
 from dashboard.charts_credit_risk import scope_phrase
 from dashboard.config import credit_risk_entity_types, targets
@@ -93,9 +94,6 @@ def attention_list(ctx) -> None:
         figure_box(status)
     if rest:
         st.markdown(f":green[**其余指标**]：{rest}")
-    with st.expander("简报用语（需关注事项）"):
-        sentences = [item.sentence for status in below for item in status.items]
-        st.code("\n".join(sentences), language=None, wrap_lines=True)
 
 
 def topic_link(page: str) -> None:
@@ -229,9 +227,17 @@ def headline_cards(ctx) -> None:
     )
 
 
+def attention_and_words(ctx) -> None:
+    """需关注, then 简报用语: the 本期综述 paragraph of the briefing, to copy."""
+    attention_list(ctx)
+    with st.expander("简报用语（本期综述）"):
+        summary_box(ctx)
+
+
 show_page(
     start_page("监管总览"),
+    briefing_section(),
     market_cards,
-    side_by_side(attention_list, headline_cards, widths=(5, 6), gap="medium"),
+    side_by_side(attention_and_words, headline_cards, widths=(5, 6), gap="medium"),
     market_breakdown,
 )

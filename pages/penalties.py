@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import charts_penalties as charts
 from dashboard import quality
 from dashboard.app import start_page
+from dashboard.briefing.app import briefing_section
 from dashboard.briefing import briefing_subject, penalties_sentence
 from dashboard.cache import run
 from dashboard.detail_table import detail_table, region_keys
@@ -122,6 +123,6 @@ def _when(ctx) -> str:
 
 
 show_page(
-    start_page("包容审慎减免处罚"),
+    start_page("包容审慎减免处罚"), briefing_section("penalties"),
     headline_cards, briefing, categories, regions, violation_types, trend, region_table, waived_cases, data_quality,
 )

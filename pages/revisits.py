@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import charts_revisits as charts
 from dashboard import quality
 from dashboard.app import start_page
+from dashboard.briefing.app import briefing_section
 from dashboard.cache import run
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_range
@@ -122,7 +123,7 @@ def data_quality(ctx) -> None:
 
 
 show_page(
-    start_page("执法事后回访"),
+    start_page("执法事后回访"), briefing_section("revisits"),
     headline_cards,
     side_by_side(by_tier, rectification_and_methods),
     side_by_side(rate_by_region, sampling_by_region),

@@ -56,6 +56,18 @@ def _download(output) -> tuple[bytes, str]:
     return buffer.getvalue(), f"{output.name}.zip"
 
 
+def briefing_section(*topic_keys: str):
+    """A page section (ctx → None) holding the button at the right: the whole briefing on the
+    overview (no keys), one topic's on its page."""
+    keys = tuple(topic_keys) or TOPIC_ORDER
+
+    def show(ctx) -> None:
+        with st.container(horizontal=True, horizontal_alignment="right"):
+            briefing_button(ctx, keys)
+
+    return show
+
+
 def briefing_button(ctx, topic_keys=TOPIC_ORDER, key: str = "briefing") -> None:
     """A popover: choose formats, generate with a progress bar, then one download per format.
 
@@ -65,7 +77,10 @@ def briefing_button(ctx, topic_keys=TOPIC_ORDER, key: str = "briefing") -> None:
         formats = st.pills("格式", list(CHOICES), format_func=CHOICES.get, selection_mode="multi",
                            default=["pdf", "docx", "pptx"], key=f"{key}_formats")
         stored_key = (ctx.filters, tuple(topic_keys))
-        if st.button("生成", key=f"{key}_go", type="primary", disabled=not formats, icon=":material/play_arrow:"):
+        # The click is kept in session state (a run that streamlit restarts must not lose it).
+        st.button("生成", key=f"{key}_go", type="primary", disabled=not formats, icon=":material/play_arrow:",
+                  on_click=st.session_state.__setitem__, args=(f"{key}_requested", True))
+        if st.session_state.pop(f"{key}_requested", False) and formats:
             bar = st.progress(0.0, text="正在准备……")
             try:
                 _, outputs = briefing_outputs(run, ctx, tuple(f for f in CHOICES if f in formats), tuple(topic_keys),
