@@ -18,7 +18,7 @@ from dashboard.format import fmt_count, fmt_date, fmt_pct, fmt_pp, fmt_rate, rat
 from dashboard.i18n import ALL_REGIONS, ENTITY_TYPE, GRADE_SHORT, OTHER_REGION, region_name
 from dashboard.maps import ColorScale
 from queries.common import OTHER, shown_regions
-from queries.credit_risk import ENTITY_TYPES, GRADES
+from queries.credit_risk import ENTITY_TYPES, GRADES, GradeTotals
 
 MEASURES = {"high_risk_share": "高风险占比", "d_share": "D类占比", "d_count": "D类数量"}
 """Map measures, keyed by their theme.DIRECTION code."""
@@ -121,14 +121,23 @@ def map_scale(areas: pd.DataFrame) -> ColorScale:
 
 # --- table -----------------------------------------------------------------------------------
 
-def county_table(figures: pd.DataFrame, total_name: str | None, region_title: str) -> pd.DataFrame:
-    """The downloadable table: one row per region, then the total (sums of the parts) unless
-    `total_name` is None (one office chosen: its row is the total, a second would repeat it)."""
-    totals = figures[COUNT_COLUMNS + ["high_risk_count", "q_high_risk_count", "q_rated_count"]].sum()
+def county_table(
+    figures: pd.DataFrame, totals: tuple[GradeTotals, GradeTotals], total_name: str | None, region_title: str
+) -> pd.DataFrame:
+    """The downloadable table: one row per region, then the total unless `total_name` is None
+    (one office chosen: its row is the total, a second would repeat it). `totals` are the scope's
+    totals at P and at Q (queries.credit_risk.grade_totals, the headline cards' figures)."""
     rows = [_table_row(row, row["name"], region_title) for _, row in figures.iterrows()]
     if total_name is not None:
-        rows.append(_table_row(totals, total_name, region_title))
+        rows.append(_table_row(_total_counts(*totals), total_name, region_title))
     return pd.DataFrame(rows)
+
+
+def _total_counts(now: GradeTotals, then: GradeTotals) -> dict[str, int]:
+    """The total row's counts, in the columns of a region row."""
+    counts = {column: getattr(now, column) for column in COUNT_COLUMNS}
+    return {**counts, "high_risk_count": now.high_risk.numerator, "q_high_risk_count": then.high_risk.numerator,
+            "q_rated_count": then.rated_count}
 
 
 def _table_row(row, name: str, region_title: str) -> dict:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from dashboard import theme
 from dashboard.format import fmt_count, fmt_pct, fmt_rate
 from dashboard.i18n import GRADE, INSPECTION_RESULT, ITEM_CATEGORY, label, region_name
-from queries.common import OTHER, meets_target
+from queries.common import OTHER, TOTAL, meets_target
 from queries.inspections import Listing
 
 RESULT_COLORS = {
@@ -34,9 +34,10 @@ BEHIND = "落后于时间进度"
 
 
 def in_region_order(frame: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """`frame` (with region_code) in the region tree's display order, 其他 last."""
+    """`frame` (with region_code) in the region tree's display order, 其他 and then the total last."""
     position = {code: i for i, code in enumerate(regions["code"])}
-    rank = [len(position) + 1 if c == OTHER else position.get(c, len(position)) for c in frame["region_code"]]
+    last = {OTHER: len(position) + 1, TOTAL: len(position) + 2}
+    rank = [last[c] if c in last else position.get(c, len(position)) for c in frame["region_code"]]
     return frame.assign(_rank=rank).sort_values(["_rank", "region_code"], kind="stable").drop(columns="_rank")
 
 
@@ -166,13 +167,13 @@ def _rate_with_target(numerator, denominator, target: float | None = None) -> st
 
 
 def region_table(frame: pd.DataFrame, names: dict, targets, total_label: str) -> pd.DataFrame:
-    """The by-region figures with a 合计 row (the parts summed); rates below target say 未达标."""
-    total = frame.drop(columns="region_code").sum().to_frame().T.assign(region_code=total_label)
+    """The by-region figures (queries.inspections.region_figures_with_total, in display order):
+    its TOTAL row is the 合计 row, under `total_label`; rates below target say 未达标."""
     rows = []
-    for r in pd.concat([frame, total], ignore_index=True).to_dict("records"):
+    for r in frame.to_dict("records"):
         code = r["region_code"]
         rows.append({
-            "地区": total_label if code == total_label else region_name(code, names),
+            "地区": total_label if code == TOTAL else region_name(code, names),
             "抽查户数": int(r["drawn_count"]),
             "已检查": int(r["completed_count"]),
             "完成率": fmt_rate(r["completed_count"], r["drawn_count"]),

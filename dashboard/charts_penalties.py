@@ -17,7 +17,7 @@ from dashboard import theme
 from dashboard.format import to_wan
 from dashboard.i18n import CASE_CATEGORY, VIOLATION_TYPE, label, region_name
 from queries.periods import month_end
-from queries.common import OTHER
+from queries.common import OTHER, TOTAL
 from queries.penalties import AGGRAVATED, EXEMPT, REDUCED, WAIVED
 
 GROUPS = (
@@ -206,12 +206,13 @@ TABLE_COLUMNS = {
 
 
 def region_table(frame: pd.DataFrame, names: dict[str, str], total_label: str) -> pd.DataFrame:
-    """The by-region figures as a display / download table with a 合计 row (the parts summed)."""
-    rows = [{"地区": region_name(code, names)} for code in frame["region_code"]]
-    total = {"地区": total_label}
-    for column, heading in TABLE_COLUMNS.items():
-        for row, value in zip(rows, frame[column]):
-            row[heading] = wan(value) if column.endswith("_yuan") else int(value)
-        parts = sum(frame[column]) if len(frame) else 0
-        total[heading] = wan(parts) if column.endswith("_yuan") else int(parts)
-    return pd.DataFrame([*rows, total], columns=["地区", *TABLE_COLUMNS.values()])
+    """The by-region figures as a display / download table (frame: queries.penalties.
+    cases_by_region_with_total); its TOTAL row is the 合计 row, under `total_label`."""
+    rows = []
+    for record in frame.to_dict("records"):
+        code = record["region_code"]
+        row = {"地区": total_label if code == TOTAL else region_name(code, names)}
+        for column, heading in TABLE_COLUMNS.items():
+            row[heading] = wan(record[column]) if column.endswith("_yuan") else int(record[column])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["地区", *TABLE_COLUMNS.values()])

@@ -212,7 +212,8 @@ def region_table(ctx, figures) -> None:
     f = ctx.filters
     region_title = "监管所" if f.by_office else "旗县市区"
     # With one office chosen its own row is the total: no second "开鲁县·…所" row with the same numbers.
-    frame = charts.county_table(figures, None if f.office else region_phrase(f, ctx.names), region_title)
+    totals = tuple(cr.grade_totals(d) for d in distributions(ctx))
+    frame = charts.county_table(figures, totals, None if f.office else region_phrase(f, ctx.names), region_title)
     st.markdown(f"#### {region_title}信用风险分类明细（{fmt_date(f.period.as_of)}）")
     show_table(frame, key="credit_table")
     download_buttons(frame, f"企业信用风险分类_{f.period.as_of.isoformat()}", ctx, key="credit_table_download")

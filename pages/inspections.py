@@ -58,7 +58,8 @@ def headline_cards(ctx) -> None:
 def by_region(ctx) -> None:
     """Completion against 时间进度 per region, and the by-region table with its total."""
     f, goals = ctx.filters, targets()
-    frame = charts.in_region_order(run(q.region_figures, f), ctx.regions)
+    figures = charts.in_region_order(run(q.region_figures_with_total, f), ctx.regions)
+    frame = figures[figures["region_code"] != q.TOTAL]
     unit = "各监管所" if f.by_office else "各旗县市区"
     if frame.empty:
         st.info("所选范围内本期没有在办的抽查任务。")
@@ -69,7 +70,7 @@ def by_region(ctx) -> None:
     )
     show_chart(fig, "inspections_completion")
     total_label = ALL_REGIONS if not f.counties else "合计"
-    table = charts.region_table(frame, ctx.names, goals, total_label)
+    table = charts.region_table(figures, ctx.names, goals, total_label)
     show_table(charts.mark_shortfalls(table))
     download_buttons(table, "双随机抽查_分地区", ctx, key="双随机抽查_分地区")
 

@@ -26,8 +26,14 @@ from dashboard.ui import (
     show_sections,
     target_of,
 )
-from queries.annual_reports import SeasonFigures, annual_report_orphans, annual_report_season, season
-from queries.common import shown_regions
+from queries.annual_reports import (
+    SeasonFigures,
+    annual_report_orphans,
+    annual_report_rate_parts,
+    annual_report_season,
+    season,
+)
+from queries.common import TOTAL, shown_regions
 from queries.lists import (
     WARNING_DAYS,
     WEEKLY_MAX_DAYS,
@@ -155,10 +161,12 @@ def warning_table(ctx) -> None:
 def annual_report_section(ctx) -> None:
     f = ctx.filters
     current, last = season(f), season(f, previous=True)
-    now, then = run(annual_report_season, f), run(annual_report_season, f, previous=True)
-    by_region, before = now.by_region, then.by_region
+    # Positional `previous`, as annual_report_rate_parts asks for its parts: one cached scan per season.
+    now, then = (run(annual_report_season, f, previous) for previous in (False, True))
     st.subheader(f"年报公示率（{current.report_year}年度）")
-    total, prior = (frame[["submitted_count", "required_count", "late_count"]].sum() for frame in (by_region, before))
+    total, prior = (
+        run(annual_report_rate_parts, f, previous).set_index("region_code").loc[TOTAL] for previous in (False, True)
+    )
     st.caption(
         f"未按期报送年报是列入经营异常名录的主要原因。应报＝{current.report_year}年12月31日前成立且截至{fmt_date(current.as_of)}"
         f"未注销吊销的市场主体；法定公示期至{fmt_date(current.deadline)}，此后补报计为逾期公示；"

@@ -99,8 +99,7 @@ def trend(ctx) -> None:
 def region_table(ctx) -> None:
     """The by-region figures with their total, downloadable."""
     f = ctx.filters
-    frame = run(q.cases_by_region, f)
-    table = charts.region_table(frame, ctx.names, "合计")
+    table = charts.region_table(run(q.cases_by_region_with_total, f), ctx.names, "合计")
     st.subheader("分地区明细")
     money = {heading: st.column_config.NumberColumn(heading, format="%.2f") for heading in table.columns if "万元" in heading}
     st.dataframe(table, hide_index=True, column_config=money)

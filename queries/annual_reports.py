@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from queries.periods import Filters, month_end, shift_months, shift_years
-from queries.common import TOTAL, composed, count_if, orphan_count, region_key, scope_conditions
+from queries.common import TOTAL, composed, count_if, orphan_count, region_key, scope_conditions, with_total
 from queries.schema import annual_reports, enterprises
 
 
@@ -143,16 +143,12 @@ def annual_report_by_region(run, f: Filters, previous: bool = False) -> pd.DataF
 @composed
 def annual_report_rate_parts(run, f: Filters, previous: bool = False) -> pd.DataFrame:
     """For the overview: one row per region, then the total of the filter's scope (region_code
-    TOTAL; the city when no county is chosen), each with the rate's numerator and denominator.
+    TOTAL; the city when no county is chosen), each with the rate's numerator and denominator;
+    the lists page's headline is the TOTAL row too.
     region_code, report_year, submitted_count (numerator), required_count (denominator), late_count.
     (Made of `annual_report_season`, so the overview and the lists page share one scan.)"""
     by_region = run(annual_report_season, f, previous).by_region
-    total = {
-        "region_code": TOTAL,
-        "report_year": season(f, previous).report_year,
-        **{col: int(by_region[col].sum()) for col in ("required_count", "submitted_count", "late_count")},
-    }
-    frame = pd.concat([by_region, pd.DataFrame([total])], ignore_index=True)
+    frame = with_total(by_region, constants={"report_year": season(f, previous).report_year})
     return frame[["region_code", "report_year", "submitted_count", "required_count", "late_count"]]
 
 

@@ -102,6 +102,29 @@ def complete_keys(frame: pd.DataFrame, keys: Sequence, key_name: str, measures: 
     return pd.DataFrame(records, columns=[key_name, *measures])
 
 
+def with_total(frame: pd.DataFrame, key: str = "region_code", constants: dict | None = None) -> pd.DataFrame:
+    """`frame` (one row per region, counts and exact `_yuan` sums) and, last, its total: the row
+    keyed TOTAL holding the sum of the parts of every column (a rate's numerator and denominator
+    are summed, never its value). `constants` gives the total's value of columns that are not
+    summed (e.g. the report year).
+    Every total a page shows beside its regions (合计, 全市) is this row, computed here once."""
+
+    def total(column: str):
+        values = list(frame[column])
+        if column in (constants or {}):
+            return constants[column]
+        if column.endswith("_yuan"):
+            return sum(values, Decimal("0.00"))
+        if frame[column].dtype.kind == "f":
+            return float(sum(values))
+        return int(sum(values))
+
+    row = {column: TOTAL if column == key else total(column) for column in frame.columns}
+    combined = pd.concat([frame, pd.DataFrame([row], columns=frame.columns)], ignore_index=True)
+    numeric = [c for c in frame.columns if c != key and not c.endswith("_yuan") and frame[c].dtype.kind in "iuf"]
+    return combined.astype({c: frame[c].dtype for c in numeric})
+
+
 # --- dialect-portable expressions -------------------------------------------------------------
 
 class days_between(FunctionElement):

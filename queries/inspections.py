@@ -24,7 +24,7 @@ from sqlalchemy import Date, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from queries.common import TOTAL, between, composed, count_if, orphan_count, region_key, scope_conditions
+from queries.common import TOTAL, between, composed, count_if, orphan_count, region_key, scope_conditions, with_total
 from queries.metrics import target_metrics
 from queries.schema import enterprises, inspection_plans, inspection_tasks, inspections
 from queries.workdays import WorkCalendar, load_calendar
@@ -319,16 +319,21 @@ def region_figures(conn: Connection, f) -> pd.DataFrame:
 
 
 @composed
+def region_figures_with_total(run, f) -> pd.DataFrame:
+    """`region_figures` and, last, their total (region_code TOTAL): the sums of the parts (every
+    part is object-level, so the sums are the scope's figures)."""
+    return with_total(run(region_figures, f))
+
+
+@composed
 def targets_by_region(run, f) -> pd.DataFrame:
     """One row per region and target metric, plus the total (region_code TOTAL) of the filter's regions.
 
     region_code, metric (differentiated_share, due_task_completion, publication_timeliness),
-    numerator, denominator. Totals are the sums of the parts (every part is object-level).
+    numerator, denominator. The totals are `region_figures_with_total`'s.
     (Made of `region_figures`, so the overview and the inspections page share one pass.)
     """
-    frame = run(region_figures, f)
-    total = frame.drop(columns="region_code").sum().to_frame().T.assign(region_code=TOTAL)
-    frame = pd.concat([frame, total], ignore_index=True)
+    frame = run(region_figures_with_total, f)
     rows = [
         {"region_code": r["region_code"], "metric": metric, "numerator": int(r[num]), "denominator": int(r[den])}
         for r in frame.to_dict("records")

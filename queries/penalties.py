@@ -24,12 +24,14 @@ from queries.common import (
     bucket_index,
     cents_to_yuan,
     complete_keys,
+    composed,
     count_if,
     orphan_count,
     region_key,
     regions_in_scope,
     scope_conditions,
     sum_cents,
+    with_total,
 )
 from queries.schema import enforcement_cases as cases
 from queries.schema import enterprises
@@ -143,6 +145,12 @@ def cases_by_region(conn: Connection, f: Filters) -> pd.DataFrame:
     region_code (OTHER = "other" for 其他), then MEASURE_COLUMNS."""
     key = region_key(f, cases.c.region_code, enterprises.c.office_code)
     return complete_keys(_grouped(conn, f, key), regions_in_scope(conn, f), "region_code", MEASURE_COLUMNS)
+
+
+@composed
+def cases_by_region_with_total(run, f: Filters) -> pd.DataFrame:
+    """`cases_by_region` and, last, their total (region_code TOTAL): the 合计 row, exact in yuan."""
+    return with_total(run(cases_by_region, f))
 
 
 def cases_by_violation_type(conn: Connection, f: Filters) -> pd.DataFrame:

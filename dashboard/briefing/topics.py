@@ -73,7 +73,8 @@ def inspections_topic(run, ctx: Context, statuses, with_charts: bool = True) -> 
                   calibers=calibers("completion_rate", "differentiated_share", "due_task_completion",
                                     "publication_timeliness"))
     if with_charts:
-        frame = charts_inspections.in_region_order(run(inspections.region_figures, f), ctx.regions)
+        figures = charts_inspections.in_region_order(run(inspections.region_figures_with_total, f), ctx.regions)
+        frame = figures[figures["region_code"] != inspections.TOTAL]
         if not frame.empty:
             title = f"{_unit_word(ctx)}抽查完成率与时间进度（截至{fmt_date(f.period.as_of)}）"
             footnote = chart_footnote(ctx, metric_caliber("completion_rate") + "；菱形为时间进度")
@@ -86,7 +87,7 @@ def inspections_topic(run, ctx: Context, statuses, with_charts: bool = True) -> 
             topic.charts.append(Chart("inspections_completion", title, footnote, charts_inspections.completion_figure(
                 frame, ctx.names, goal.due_task_completion, title, footnote), native))
             total = ALL_REGIONS if not f.counties else "合计"
-            table = charts_inspections.region_table(frame, ctx.names, goal, total)
+            table = charts_inspections.region_table(figures, ctx.names, goal, total)
             topic.tables.append((f"{_unit_word(ctx)}抽查情况", table.drop(columns=["按期完成率", "进度"])))
     return topic
 
@@ -159,7 +160,8 @@ def credit_topic(run, ctx: Context, statuses, with_charts: bool = True) -> Topic
         topic.charts.append(Chart("credit_map", title, footnote, credit_map(figures, ctx, title, footnote), is_map=True))
         topic.charts.append(_credit_trend(run, ctx))
         region_title = "监管所" if f.by_office else "旗县市区"
-        table = charts_credit_risk.county_table(figures, ALL_REGIONS if not f.counties else "合计", region_title)
+        table = charts_credit_risk.county_table(figures, (now, then), ALL_REGIONS if not f.counties else "合计",
+                                                region_title)
         topic.tables.append((f"{region_title}信用风险分类", table))
     return topic
 
