@@ -161,7 +161,6 @@ def warning_table(ctx) -> None:
 def annual_report_section(ctx) -> None:
     f = ctx.filters
     current, last = season(f), season(f, previous=True)
-    # Positional `previous`, as annual_report_rate_parts asks for its parts: one cached scan per season.
     now, then = (run(annual_report_season, f, previous) for previous in (False, True))
     st.subheader(f"年报公示率（{current.report_year}年度）")
     total, prior = (
