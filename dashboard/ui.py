@@ -95,7 +95,31 @@ def show_page(ctx: PageContext, *items: Section | Row) -> None:
 def show_chart(fig, key: str) -> None:
     """A plotly chart as built (house template, no streamlit theme on top), the column's width,
     with the house toolbar (Chinese buttons, PNG download with title and footnote)."""
+    if not has_data(fig):
+        # An empty frame says less than one line: 本期无数据.
+        title = fig.layout.title.text or ""
+        heading = title.split("<br>")[0] if title else ""
+        st.markdown(f"**{heading}**" if heading else "")
+        st.info("本期无数据。", icon=":material/info:")
+        return
     st.plotly_chart(fig, theme=None, key=key, width="stretch", config=theme.PLOTLY_CONFIG)
+
+
+def has_data(fig) -> bool:
+    """Whether any trace of `fig` draws a value (bars, lines, heat cells, pies): a zero is a value,
+    an empty trace or NaN / None is not."""
+    for trace in fig.data:
+        for attr in ("x", "y", "z", "values"):
+            values = getattr(trace, attr, None)
+            if values is None:
+                continue
+            flat = []
+            for v in values:
+                flat.extend(v if isinstance(v, (list, tuple)) else [v])
+            numbers = [v for v in flat if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            if any(v == v for v in numbers):  # v == v: not NaN
+                return True
+    return False
 
 
 @contextmanager

@@ -29,3 +29,15 @@ def test_annual_report_dots_on_a_zoomed_axis_with_both_seasons():
     assert [round(x, 1) for x in now.x] == [96.2, 97.5]
     assert now.text == ("96.2%", "97.5%（逾期 5 户）")
     assert [round(x, 1) for x in before.x] == [98.0, 96.8]
+
+
+def test_empty_chart_is_recognised():
+    import plotly.graph_objects as go
+
+    from dashboard.ui import has_data
+
+    assert not has_data(go.Figure())
+    assert not has_data(go.Figure(go.Bar(x=[], y=[])))
+    assert not has_data(go.Figure(go.Scatter(x=["1月"], y=[None])))
+    assert has_data(go.Figure(go.Bar(x=[0, 0], y=["甲", "乙"])))  # zeros are values: 0 件 is data
+    assert has_data(go.Figure(go.Heatmap(z=[[0.1, None]])))
