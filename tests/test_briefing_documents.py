@@ -40,6 +40,8 @@ INSPECTIONS_SENTENCE = (
 def env(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DASHBOARD_TODAY", TODAY.isoformat())
+        # every fixture rate is over a handful of cases: judge them all (small samples: own test)
+        mp.setenv("DASHBOARD_SMALL_SAMPLE_BELOW", "1")
         url = sqlite_fixture(tmp_path_factory.mktemp("briefing"), rows())
         mp.setenv("DASHBOARD_DB_URL", url)
         yield url
@@ -75,6 +77,19 @@ def test_summary_when_the_city_meets_the_target_but_a_county_does_not(env, monke
     monkeypatch.setenv("DASHBOARD_TARGET_DIFFERENTIATED_SHARE", "0.6")
     sentence = words(env).topics[0].sentence
     assert "；差异化抽查占比66.7%，开鲁县（0.0%）未达到60%的目标；" in sentence
+
+
+def test_small_samples_are_said_so_and_not_judged(env, monkeypatch):
+    # fewer than 5 cases: 到期任务 3/4, 公示及时 1/2 (and every county's rate) read as 样本少
+    monkeypatch.setenv("DASHBOARD_SMALL_SAMPLE_BELOW", "5")
+    topic = words(env).topics[0]
+    assert topic.sentence == (
+        "“双随机、一公开”抽查完成率50.0%，较上周提高16.7个百分点；"
+        "差异化抽查占比66.7%，未达到70%的目标，开鲁县（0.0%，样本少）低于目标；"
+        "到期任务完成率75.0%（3/4户），样本少，不判断达标；科尔沁区（75.0%，样本少）低于100%的目标；"
+        "公示及时率50.0%（1/2户），样本少，不判断达标；开鲁县（50.0%，样本少）低于95%的目标。"
+    )
+    assert topic.headlines[2].verdict == "样本少，不判断达标"
 
 
 def test_summary_sentences_of_the_other_topics(env):

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import attention as att
+from dashboard.config import small_sample_below
 from dashboard.filters import comparison_phrase, describe
 from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_rate, fmt_wan, rate_change_pp, round_half_away, to_wan
 from queries.common import TOTAL, meets_target
@@ -170,11 +171,19 @@ def rate_headline(code: str, num: int, den: int, q_num, q_den, f: Filters, targe
                   label: str | None = None) -> Headline:
     m = metric(code)
     points = rate_change_pp(num, den, q_num, q_den) if q_den is not None else None
-    verdict = ""
-    if target is not None and den:
+    value, verdict = fmt_rate(num, den), ""
+    if is_small_sample(den):  # as the page's card: the fraction shown, no verdict
+        value += f"（{fmt_count(num)}/{fmt_count(den)}{m.count_unit}）"
+        verdict = "样本少，不判断达标" if target is not None else ""
+    elif target is not None and den:
         verdict = ("达标" if meets_target(num, den, target) else "未达标") + f"（{att.target_text(target)}）"
-    return Headline(code, label or m.label, fmt_rate(num, den), _rate_change(points, comparison_phrase(f)),
+    return Headline(code, label or m.label, value, _rate_change(points, comparison_phrase(f)),
                     verdict, int(num), int(den))
+
+
+def is_small_sample(den) -> bool:
+    """Fewer cases than the small-sample setting (as dashboard.ui.is_small_sample)."""
+    return bool(den) and int(den) < small_sample_below()
 
 
 def count_headline(code: str, value: int, previous: int | None, f: Filters, label: str | None = None) -> Headline:
@@ -203,7 +212,11 @@ def target_clause(status: att.FigureStatus, head: Headline, with_change: bool = 
         return f"{head.label}本期无数据"
     goal = goal_words(status.target)
     regions = [i for i in status.items if i.region_code != TOTAL]
-    named = "、".join(f"{i.region_name}（{fmt_rate(i.numerator, i.denominator)}）" for i in regions)
+    named = "、".join(
+        f"{i.region_name}（{fmt_rate(i.numerator, i.denominator)}{'，样本少' if i.small_sample else ''}）" for i in regions
+    )
+    if is_small_sample(head.denominator):
+        return f"{text}，样本少，不判断达标" + (f"；{named}低于{goal}的目标" if named else "")
     if not meets_target(head.numerator, head.denominator, status.target):
         return f"{text}，未达到{goal}的目标" + (f"，{named}低于目标" if named else "")
     if named:
