@@ -64,10 +64,13 @@ def overview(ctx: PageContext) -> None:
         st.markdown("**需关注**")
         if not below:
             st.markdown(att.others_sentence(statuses, ctx.filters, ctx.names))
+        # What fits one screen: three figures, their first two places each (the page lists all).
         for status in below[:3]:
-            more = f"（另有{len(status.items) - 3}项）" if len(status.items) > 3 else ""
+            more = f"（另有{len(status.items) - 2}处，见总览页）" if len(status.items) > 2 else ""
             st.markdown(f":red[**未达标**]　**{status.label}**　{att.target_text(status.target)}{more}")
-            st.markdown("\n".join(f"- {item.line}" for item in status.items[:3]))
+            st.markdown("\n".join(f"- {item.line}" for item in status.items[:2]))
+        if len(below) > 3:
+            st.markdown(f"另有{len(below) - 3}项指标未达标，见总览页。")
 
 
 def credit(ctx: PageContext) -> None:

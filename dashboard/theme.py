@@ -7,6 +7,8 @@ blindness; no chart relies on colour alone (values are printed, changes carry wo
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -130,6 +132,10 @@ def legend_per_row(names: list[str], font_px: float = 14, narrowest_px: int = NA
     return max(1, min(4, len(names), int(narrowest_px // widest)))
 
 
+SPLIT_TAIL = "<span style='font-size:{px}px'>（{tail}</span>"
+"""A long title's bracketed tail on its own line, a little smaller."""
+
+
 def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14, narrowest_px: int = NARROWEST_PLOT_PX) -> None:
     """Title at the top, a horizontal legend below it and the plot below both, at any size.
 
@@ -141,10 +147,10 @@ def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14, narrowest_px
     left alone.
     """
     text = fig.layout.title.text or ""
-    if not fig.layout.title.subtitle.text and text_px(text, title_px) > narrowest_px + 60 and "（" in text[1:]:
+    if "<br>" not in text and text_px(text, title_px) > narrowest_px + 60 and "（" in text[1:]:
         head, tail = text.split("（", 1)
-        fig.update_layout(title=dict(text=head, subtitle=dict(text="（" + tail, font=dict(size=round(title_px * 0.8)))))
-    lines = 2 if fig.layout.title.subtitle.text else 1
+        fig.update_layout(title=dict(text=f"{head}<br>{SPLIT_TAIL.format(px=round(title_px * 0.8), tail=tail)}"))
+    lines = 2 if fig.layout.title.subtitle.text or "<br>" in (fig.layout.title.text or "") else 1
     fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=TITLE_TOP_PX)))
     top = TITLE_TOP_PX + round(title_px * 1.45) * lines + LEGEND_GAP_PX
     names = legend_entries(fig)
@@ -155,7 +161,7 @@ def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14, narrowest_px
             orientation="h", yref="paper", y=1, yanchor="bottom", xanchor="left", x=0,
             entrywidthmode="fraction", entrywidth=0.98 / per_row,
         ))
-        top += rows * round(legend_px * 1.85) + LEGEND_GAP_PX
+        top += rows * round(legend_px * 1.3 + 8) + LEGEND_GAP_PX
     fig.update_layout(margin=dict(t=top))
 
 
@@ -242,10 +248,11 @@ def for_projector(fig: go.Figure) -> go.Figure:
         legend=dict(font=dict(size=PRESENT_TEXT_PX)), hoverlabel=dict(font=dict(size=PRESENT_TEXT_PX)),
         height=None, autosize=True,
     )
-    subtitle = fig.layout.title.subtitle.text
-    if subtitle and subtitle.startswith("（"):  # a title split for a narrow column: whole again
-        fig.update_layout(title=dict(text=(fig.layout.title.text or "") + subtitle, subtitle=dict(text=None)))
-    elif subtitle:
+    title = fig.layout.title.text or ""
+    split = re.fullmatch(r"(.*)<br><span style='font-size:\d+px'>（(.*)</span>", title, flags=re.S)
+    if split:  # a title split for a narrow column: whole again on a screen-wide chart
+        fig.update_layout(title=dict(text=f"{split.group(1)}（{split.group(2)}"))
+    if fig.layout.title.subtitle.text:
         fig.update_layout(title=dict(subtitle=dict(font=dict(size=PRESENT_TEXT_PX + 2))))
     fig.update_xaxes(tickfont=dict(size=PRESENT_TEXT_PX), title=dict(font=dict(size=PRESENT_TEXT_PX)))
     fig.update_yaxes(tickfont=dict(size=PRESENT_TEXT_PX), title=dict(font=dict(size=PRESENT_TEXT_PX)))

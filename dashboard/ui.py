@@ -229,7 +229,8 @@ def rate_card(code: str, num: int, den: int, q_num: int | None, q_den: int | Non
             label = f"{':green[达标]' if meets_target(num, den, target) else ':red[**未达标**]'} {label}"
     if small:
         label = f":orange[**样本少**] {label}"
-        value = f"{value}（{fmt_count(num)}/{fmt_count(den)}{figure.count_unit}）"
+        # The fraction beside the rate, at half its size (style.py), so the card keeps its height.
+        value = f"{value} :small[（{fmt_count(num)}/{fmt_count(den)}{figure.count_unit}）]"
         help_note = (help_note or "") + (
             f"分母仅{fmt_count(den)}{figure.count_unit}（少于{config.small_sample_below()}{figure.count_unit}），"
             "比率不稳定，不判断达标与升降。"

@@ -66,10 +66,10 @@ def test_a_card_over_a_small_sample_shows_its_fraction_and_no_verdict():
     at = AppTest.from_function(_cards).run()
     assert not at.exception
     small, full, no_target = at.metric
-    assert small.value == "0.0%（0/1次）"
+    assert small.value == "0.0% :small[（0/1次）]"  # the fraction at half size beside the rate
     assert small.label == ":orange[**样本少**] 回访率（目标≥90.0%）"  # not 未达标
     assert small.delta == "-50.0个百分点"  # 0 % − 50 %, in grey and worded 样本少, not 变差
     assert small.proto.delta_description == "样本少（较上周）" and small.proto.color == 2  # delta_color off
     assert full.value == "80.0%" and full.label == ":red[**未达标**] 回访率（目标≥90.0%）"
     assert full.proto.delta_description == "改善（较上周）"  # 80 % vs 50 %
-    assert no_target.value == "75.0%（3/4户）" and no_target.label.startswith(":orange[**样本少**]")
+    assert no_target.value == "75.0% :small[（3/4户）]" and no_target.label.startswith(":orange[**样本少**]")
