@@ -13,6 +13,7 @@ from dashboard.format import fmt_range
 from dashboard.ui import data_check_sentences
 from dashboard.ui import count_card, download_buttons, footnote, money_card, show_chart, show_page
 from queries import penalties as q
+from queries.common import TOTAL
 from queries.metrics import metric
 
 WAIVED_CALIBER = f"减免处罚金额 = {metric('waived_amount').caliber}"
@@ -99,7 +100,10 @@ def trend(ctx) -> None:
 def region_table(ctx) -> None:
     """The by-region figures with their total, downloadable."""
     f = ctx.filters
-    table = charts.region_table(run(q.cases_by_region_with_total, f), ctx.names, "合计")
+    figures = run(q.cases_by_region_with_total, f)
+    if f.office:  # one office is its own total: no second row with the same numbers
+        figures = figures[figures["region_code"] != TOTAL]
+    table = charts.region_table(figures, ctx.names, "合计")
     st.subheader("分地区明细")
     money = {heading: st.column_config.NumberColumn(heading, format="%.2f") for heading in table.columns if "万元" in heading}
     st.dataframe(table, hide_index=True, column_config=money)

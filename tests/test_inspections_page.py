@@ -10,6 +10,7 @@ import pytest
 from queries.schema import metadata
 from tests.apptest_support import open_page, shown_text, sqlite_fixture
 from tests.conftest import new_database
+from tests.fixture_base import KEQIN, KEQIN_YONGQING
 from tests.test_inspections_queries import inspection_rows
 
 PAGE = "pages/inspections.py"
@@ -126,3 +127,10 @@ def test_overdue_objects_list_the_outstanding_enterprises(monkeypatch, url):
     assert table[["旗县市区", "抽查任务", "逾期天数"]].values.tolist() == [
         ["开鲁县", "企业年度报告公示信息抽查", 23], ["科尔沁区", "企业登记事项抽查", 7],
     ]
+
+
+def test_one_office_table_has_no_total_row_repeating_it(monkeypatch, url):
+    at = open_page(monkeypatch, url, page=PAGE, params={"county": KEQIN, "office": KEQIN_YONGQING})
+    assert not at.exception
+    regions = _table(at, "地区")[0]
+    assert "合计" not in regions["地区"].tolist() and len(regions) == 1
