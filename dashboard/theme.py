@@ -192,6 +192,21 @@ def apply(fig: go.Figure, title: str, footnote: str, height: int = 440) -> go.Fi
     return fig
 
 
+def footnote_room(fig: go.Figure) -> go.Figure:
+    """Widen the bottom margin when the footnote (apply's, 50 px below the plot) would not fit in
+    it, so neither the page nor the camera's PNG cuts its last line."""
+    notes = [a for a in fig.layout.annotations or () if a.name == "footnote"]
+    if not notes:
+        return fig
+    lines = (notes[-1].text or "").count("<br>") + 1
+    height = fig.layout.height or 440
+    need = int(0.02 * height) + 50 + 17 * lines + 12
+    current = fig.layout.margin.b if fig.layout.margin.b is not None else 90
+    if current < need:
+        fig.update_layout(margin=dict(b=need))
+    return fig
+
+
 # The chart toolbar (st.plotly_chart's config): the camera saves a PNG at 2× the on-screen size,
 # title and footnote included (they are part of the figure), and every button speaks Chinese
 # (plotly.js's own locale mechanism, the dictionary given with the chart: nothing is fetched).
@@ -211,7 +226,8 @@ PLOTLY_CONFIG = {
         "Toggle Spike Lines": "显示辅助线", "Show closest data on hover": "悬停显示最近数据",
         "Compare data on hover": "悬停比较数据", "Double-click to zoom back out": "双击还原",
         "Taking snapshot - this may take a few seconds": "正在生成图片……",
-        "Snapshot succeeded": "图片已生成",
+        "Snapshot succeeded": "图片已生成", "Image download succeeded": "图片已下载",
+        "Downloading image...": "正在下载图片……", "Image download failed": "图片下载失败",
         "Sorry, there was a problem downloading your snapshot!": "图片生成失败，请重试。",
         "Produced with Plotly.js": "由 Plotly.js 绘制", "Fullscreen": "全屏", "Exit fullscreen": "退出全屏",
     }, "format": {"decimal": ".", "thousands": ","}}},

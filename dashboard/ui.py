@@ -102,7 +102,7 @@ def show_chart(fig, key: str) -> None:
         st.markdown(f"**{heading}**" if heading else "")
         st.info("本期无数据。", icon=":material/info:")
         return
-    st.plotly_chart(fig, theme=None, key=key, width="stretch", config=theme.PLOTLY_CONFIG)
+    st.plotly_chart(theme.footnote_room(fig), theme=None, key=key, width="stretch", config=theme.PLOTLY_CONFIG)
 
 
 def has_data(fig) -> bool:

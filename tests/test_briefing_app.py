@@ -33,3 +33,20 @@ def test_button_generates_word_and_powerpoint(monkeypatch, url):
     assert not at.exception and not at.error
     labels = [button.label for button in at.get("download_button")]
     assert "下载 Word" in labels and "下载 PowerPoint" in labels and "下载 PDF" not in labels
+
+
+def test_every_chart_exports_a_whole_2x_png_with_chinese_buttons(monkeypatch, url):
+    import json
+
+    at = open_page(monkeypatch, url, "pages/revisits.py")
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 3
+    for chart in charts:
+        config = json.loads(chart.proto.config)
+        assert config["toImageButtonOptions"] == {"format": "png", "scale": 2, "filename": "监管驾驶舱图表"}
+        assert config["locale"] == "zh-CN"
+        assert config["locales"]["zh-CN"]["dictionary"]["Download plot as a PNG"].startswith("下载图片")
+        layout = json.loads(chart.proto.spec)["layout"]
+        note = [a for a in layout["annotations"] if a.get("name") == "footnote"][-1]
+        lines = note["text"].count("<br>") + 1  # apply's footnote starts 50 px below the plot
+        assert layout["margin"]["b"] >= int(0.02 * layout["height"]) + 50 + 17 * lines + 12, layout["title"]["text"]
