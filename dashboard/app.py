@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, prewarm, style
+from dashboard import access, config, prewarm, style
 from dashboard.cache import check_freshness, note_page_filters, engine_for, run, run_on_engine, start_page_budget
 from dashboard.db import DataError
 from dashboard.doctor import check_schema
@@ -106,6 +106,8 @@ def _leave_legacy_pages_mode() -> None:
 
 def _bootstrap() -> PageContext:
     ensure_demo_database()
+    person = access.viewer()  # sign-in first (when configured): nothing of the data shows before it
+    access.require_scope(person)
     check_freshness()  # results stay cached until the data date (refreshed_at) changes
     today = config.today()
     data_date = today - timedelta(days=1)
@@ -134,7 +136,7 @@ def _bootstrap() -> PageContext:
     st.sidebar.markdown(f"**监管驾驶舱**  \n{bureau_name}")
     for problem in config.setting_problems():
         st.warning(problem)
-    filters = sidebar_filters(regions, today, data_date, earliest)
+    filters = sidebar_filters(regions, today, data_date, earliest, person.counties)
     note_page_filters(filters)  # what the page asks for is replayed by the pre-warm
     prewarm.start(config.database_url())
     st.sidebar.link_button(

@@ -45,7 +45,8 @@ class UrlState:
     notices: list[str] = field(default_factory=list)
 
 
-def parse_url(params: dict, regions: pd.DataFrame, data_date: date, earliest: date | None = None) -> UrlState:
+def parse_url(params: dict, regions: pd.DataFrame, data_date: date, earliest: date | None = None,
+              allowed: tuple[str, ...] | None = None) -> UrlState:
     """Validate URL parameters against the presets and the region tree; never raises. A custom
     range is clamped to the data's span (`earliest` event .. data date, periods.clamp_custom)."""
     state = UrlState()
@@ -83,11 +84,20 @@ def parse_url(params: dict, regions: pd.DataFrame, data_date: date, earliest: da
             state.notices.append(f"链接参数 cmp=“{as_text(cmp_mode, ECHO_LIMIT)}”无效，已改用“环比”。")
     county_codes = set(regions.loc[regions["level"] == "county", "code"])
     raw_counties = [c for c in str(params.get("county", "")).split(",") if c.strip()]
+    if allowed is not None:  # a signed-in user's scope (dashboard/access.py): other counties are refused
+        refused = [c for c in raw_counties if c in county_codes and c not in allowed]
+        if refused:
+            shown = as_text("、".join(refused), ECHO_LIMIT)
+            state.notices.append(f"链接中的旗县市区“{shown}”不在您的查看范围内，已改为您可查看的地区。")
+        county_codes &= set(allowed)
+        raw_counties = [c for c in raw_counties if c not in refused]
     unknown = [c for c in raw_counties if c not in county_codes]
     if unknown:
         shown = as_text("、".join(unknown), ECHO_LIMIT)
         state.notices.append(f"链接中的旗县市区代码“{shown}”不存在，已忽略。")
     state.counties = tuple(dict.fromkeys(c for c in raw_counties if c in county_codes))
+    if allowed is not None and not state.counties:
+        state.counties = scope_counties(regions, allowed)
     office = params.get("office")
     if office:
         parents = regions.loc[(regions["code"] == office) & (regions["level"] == "office"), "parent_code"]
@@ -150,6 +160,12 @@ def describe(f: Filters, names: dict[str, str]) -> str:
     return f"{period}，{comparison}，{region_phrase(f, names)}"
 
 
+def scope_counties(regions: pd.DataFrame, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """The counties of a scope that exist, in the region tree's order (an empty choice of a
+    user with a scope means all of their counties, never 全市)."""
+    return tuple(c for c in regions.loc[regions["level"] == "county", "code"] if c in set(allowed))
+
+
 def _init_state(url: UrlState) -> None:
     """Seed the widgets from the saved values (from the URL on the session's first run).
 
@@ -175,11 +191,21 @@ def _store(name: str) -> None:
         st.session_state[_KEY + "office"] = ""
 
 
-def sidebar_filters(regions: pd.DataFrame, today: date, data_date: date, earliest: date | None = None) -> Filters:
-    """Render the shared filter in the sidebar and return the Filters; keeps the URL in step."""
-    _init_state(parse_url(dict(st.query_params), regions, data_date, earliest))
+def sidebar_filters(regions: pd.DataFrame, today: date, data_date: date, earliest: date | None = None,
+                    allowed: tuple[str, ...] | None = None) -> Filters:
+    """Render the shared filter in the sidebar and return the Filters; keeps the URL in step.
+    With `allowed` (a signed-in user's counties) only those are offered, and none chosen means
+    all of them."""
+    _init_state(parse_url(dict(st.query_params), regions, data_date, earliest, allowed))
     names = dict(zip(regions["code"], regions["name"]))
     counties = regions[regions["level"] == "county"]
+    if allowed is not None:
+        counties = counties[counties["code"].isin(allowed)]
+        saved = st.session_state[_KEY + "saved"]
+        kept = [c for c in saved.get("counties", []) if c in set(counties["code"])]
+        if kept != saved.get("counties"):  # a drill-down or old state naming another county
+            saved["counties"] = kept
+            st.session_state[_KEY + "counties"] = kept
     with st.sidebar:
         st.markdown("### 筛选")
         preset = st.selectbox(
@@ -203,14 +229,16 @@ def sidebar_filters(regions: pd.DataFrame, today: date, data_date: date, earlies
             on_change=_store, args=("cmp",),
         )
         chosen = st.multiselect(
-            "旗县市区（不选为全市）",
+            "旗县市区（不选为全市）" if allowed is None else "旗县市区（不选为可查看的全部）",
             list(counties["code"]),
             format_func=lambda c: names.get(c, c),
             key=_KEY + "counties",
-            placeholder="全市（可选一个或多个）",
+            placeholder="全市（可选一个或多个）" if allowed is None else "可查看的全部旗县市区",
             on_change=_store,
             args=("counties",),
         )
+        if allowed is not None and not chosen:
+            chosen = list(scope_counties(regions, allowed))
         office = None
         if len(chosen) == 1:
             offices = regions[(regions["level"] == "office") & (regions["parent_code"] == chosen[0])]

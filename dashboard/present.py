@@ -21,11 +21,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import config, style
+from dashboard import access, config, style
 from dashboard.cache import check_freshness, run
 from dashboard.db import DataError
 from dashboard.filters import describe, parse_url, to_url
 from dashboard.format import fmt_date
+from dashboard.safe import DisplayNames, as_text, display_regions
 from dashboard.ui import PageContext, section
 from queries.meta import region_tree, report_meta_values
 from queries.periods import build_filters, data_date_from_refreshed
@@ -123,9 +124,11 @@ def present_context(default_screen: str, screens: tuple[str, ...]) -> tuple[Page
     show = parse_show(params, screens, default_screen)
     notices = list(show.notices)
     today = config.today()
+    person = access.viewer()
+    access.require_scope(person)
     try:
         meta = run(report_meta_values)
-        regions = run(region_tree)
+        regions = display_regions(run(region_tree))
     except DataError as exc:
         notices.append(exc.message)
         return None, show, notices
@@ -136,7 +139,7 @@ def present_context(default_screen: str, screens: tuple[str, ...]) -> tuple[Page
     # The periods resolve as on the morning after the pinned data date, so a meeting that runs
     # past midnight, or a refresh, does not move "上周" either.
     effective_today = today if pinned == current else pinned + timedelta(days=1)
-    url = parse_url(params, regions, pinned)
+    url = parse_url(params, regions, pinned, allowed=person.counties)
     notices += url.notices
     filters = build_filters(url.preset, effective_today, pinned, url.comparison, url.custom, url.counties, url.office)
     if filters.notice:
@@ -146,8 +149,8 @@ def present_context(default_screen: str, screens: tuple[str, ...]) -> tuple[Page
         **({"rotate": str(show.rotate_seconds)} if show.rotate_seconds else {}),
     })
     ctx = PageContext(
-        filters=filters, names=dict(zip(regions["code"], regions["name"])), regions=regions,
-        data_date=pinned, bureau_name=meta.get("bureau_name", ""),
+        filters=filters, names=DisplayNames(zip(regions["code"], regions["name"])), regions=regions,
+        data_date=pinned, bureau_name=as_text(meta.get("bureau_name")),
     )
     return ctx, show, notices
 
