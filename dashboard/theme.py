@@ -136,6 +136,12 @@ SPLIT_TAIL = "<span style='font-size:{px}px'>（{tail}</span>"
 """A long title's bracketed tail on its own line, a little smaller."""
 
 
+def whole_title(text: str) -> str:
+    """A chart title as one line of text (undoing the split of a long title onto two lines)."""
+    split = re.fullmatch(r"(.*)<br><span style='font-size:\d+px'>（(.*)</span>", text or "", flags=re.S)
+    return f"{split.group(1)}（{split.group(2)}" if split else (text or "")
+
+
 def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14, narrowest_px: int = NARROWEST_PLOT_PX) -> None:
     """Title at the top, a horizontal legend below it and the plot below both, at any size.
 
@@ -264,10 +270,8 @@ def for_projector(fig: go.Figure) -> go.Figure:
         legend=dict(font=dict(size=PRESENT_TEXT_PX)), hoverlabel=dict(font=dict(size=PRESENT_TEXT_PX)),
         height=None, autosize=True,
     )
-    title = fig.layout.title.text or ""
-    split = re.fullmatch(r"(.*)<br><span style='font-size:\d+px'>（(.*)</span>", title, flags=re.S)
-    if split:  # a title split for a narrow column: whole again on a screen-wide chart
-        fig.update_layout(title=dict(text=f"{split.group(1)}（{split.group(2)}"))
+    # A title split for a narrow column is whole again on a screen-wide chart.
+    fig.update_layout(title=dict(text=whole_title(fig.layout.title.text)))
     if fig.layout.title.subtitle.text:
         fig.update_layout(title=dict(subtitle=dict(font=dict(size=PRESENT_TEXT_PX + 2))))
     fig.update_xaxes(tickfont=dict(size=PRESENT_TEXT_PX), title=dict(font=dict(size=PRESENT_TEXT_PX)))

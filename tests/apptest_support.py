@@ -52,9 +52,11 @@ def chart_titled(at: AppTest, words: str) -> dict:
     """The plotly spec (as a dict) of the chart whose title contains `words`."""
     import json
 
+    from dashboard.theme import whole_title
+
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
-        if words in spec["layout"]["title"]["text"]:
+        if words in whole_title(spec["layout"]["title"]["text"]):
             return spec
     raise AssertionError(f"no chart titled with {words!r}")
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard.charts_revisits import overdue_table
-
+from dashboard.theme import whole_title
 from tests.apptest_support import open_page, shown_text, sqlite_fixture
 from tests.fixture_base import KEQIN
 from tests.test_revisits_queries import rows
@@ -21,10 +21,9 @@ def url(tmp_path_factory):
 
 
 def _charts(at) -> dict[str, dict]:
-    """Charts by their whole title: a long one's bracketed part is drawn as its subtitle."""
+    """Charts by their whole title (a long one's bracketed part is drawn on a second line)."""
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    return {spec["layout"]["title"]["text"] + spec["layout"]["title"].get("subtitle", {}).get("text", ""): spec
-            for spec in specs}
+    return {whole_title(spec["layout"]["title"]["text"]): spec for spec in specs}
 
 
 def test_headline_cards(monkeypatch, url):
