@@ -187,8 +187,10 @@ def _card(code: str, label: str | None, value: str, help_note: str | None, short
     figure = metric(code)
     shown = label or (figure.short if short else figure.label)
     help_text = f"{figure.caliber}。{help_note}" if help_note else f"{figure.caliber}。"
+    if figure.hint:  # a look-alike figure: the one line that tells it apart comes first
+        help_text = f"**{figure.hint}**\n\n口径：{help_text}"
     st.session_state.setdefault(SHOWN_FIGURES, []).append(code)
-    st.metric(shown, value, help=help_text, border=True, **delta)
+    st.metric(shown, value, help=help_text, border=True, icon=figure.icon or None, **delta)
 
 
 def count_card(code: str, value, previous, ctx: PageContext, *, label: str | None = None,

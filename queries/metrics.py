@@ -53,6 +53,10 @@ class Metric:
     """For a rate: what its numerator and denominator count (户, 次, 件)."""
     english: str = ""
     """The English name, for docs/metrics.md."""
+    hint: str = ""
+    """One plain line that tells this figure from a look-alike (the card's tooltip leads with it)."""
+    icon: str = ""
+    """A card icon (material symbol) that sets a look-alike figure apart at a glance."""
     signed: bool = False
     """A count that can be negative (the net inflow): printed with its sign, and its percentage
     change given only against a positive comparison."""
@@ -144,14 +148,17 @@ METRICS: dict[str, Metric] = _registry(
            "本期在办任务（开始日不晚于截至日、完成期限不早于本期首日）的抽查对象", "inspections", english="Drawn objects"),
     Metric("completion_rate", "抽查完成率", "%", "rate", RISE_GOOD,
            "本期在办任务的抽查对象中截至数据截至日已检查的比例", "inspections", short_label="完成率",
-           numerator="completed_count", denominator="drawn_count", count_unit="户", english="Completion rate"),
+           numerator="completed_count", denominator="drawn_count", count_unit="户", english="Completion rate",
+           hint="进度：本期所有在办任务（含尚未到期的）中已查的比例，随任务推进上升。", icon=":material/hourglass_top:"),
     Metric("due_task_completion", "到期任务完成率", "%", "rate", RISE_GOOD,
            "完成期限在本期（至截至日）的任务，其抽查对象截至日已检查的比例", "inspections", short_label="到期完成率",
            target="due_task_completion", numerator="due_done_count", denominator="due_object_count",
-           count_unit="户", english="Due-task completion"),
+           count_unit="户", english="Due-task completion",
+           hint="结果：期限已到的任务是否查完，期限后补查的也算完成。", icon=":material/flag:"),
     Metric("on_time_rate", "按期完成率", "%", "rate", RISE_GOOD,
            "完成期限在本期的任务，其抽查对象在完成期限前已检查的比例", "inspections",
-           numerator="due_on_time_count", denominator="due_object_count", count_unit="户", english="On-time completion"),
+           numerator="due_on_time_count", denominator="due_object_count", count_unit="户", english="On-time completion",
+           hint="守时：期限已到的任务中在期限前查完的比例，期限后补查的不算。", icon=":material/timer:"),
     Metric("inspected_count", "本期检查户数", "户", "count", NEUTRAL,
            "检查日期在本期（截至数据截至日）的抽查对象，不论任务日期", "inspections", english="Inspected in period"),
     Metric("publication_timeliness", "公示及时率", "%", "rate", RISE_GOOD,

@@ -134,3 +134,15 @@ def test_one_office_table_has_no_total_row_repeating_it(monkeypatch, url):
     assert not at.exception
     regions = _table(at, "地区")[0]
     assert "合计" not in regions["地区"].tolist() and len(regions) == 1
+
+
+def test_the_three_completion_rates_look_and_read_different(monkeypatch, url):
+    """完成率, 到期任务完成率 and 按期完成率: each card has its own icon and its tooltip opens with
+    the one line that tells it from the other two."""
+    at = open_page(monkeypatch, url, page=PAGE)
+    cards = dict(zip(at.session_state["_shown_figures"], at.metric))
+    rates = [cards[code].proto for code in ("completion_rate", "due_task_completion", "on_time_rate")]
+    assert len({card.icon for card in rates}) == 3 and all(card.icon for card in rates)
+    firsts = [card.help.split("\n\n")[0] for card in rates]
+    assert [line[:5] for line in firsts] == ["**进度：", "**结果：", "**守时："]
+    assert all("\n" not in line for line in firsts)

@@ -8,6 +8,7 @@ import pytest
 
 from dashboard.charts_revisits import overdue_table
 from dashboard.theme import whole_title
+
 from tests.apptest_support import open_page, shown_text, sqlite_fixture
 from tests.fixture_base import KEQIN
 from tests.test_revisits_queries import rows
