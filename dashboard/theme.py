@@ -223,8 +223,8 @@ PLOTLY_CONFIG = {
                                "hoverCompareCartesian"],
     "locale": "zh-CN",
     "locales": {"zh-CN": {"dictionary": {
-        "Download plot as a png": "下载图片（PNG，2倍清晰度，含标题与口径）",
-        "Download plot as a PNG": "下载图片（PNG，2倍清晰度，含标题与口径）",
+        "Download plot as a png": "下载图片（PNG）",
+        "Download plot as a PNG": "下载图片（PNG）",
         "Download plot": "下载图片",
         "Zoom": "缩放", "Pan": "平移", "Zoom in": "放大", "Zoom out": "缩小",
         "Autoscale": "自动范围", "Reset axes": "还原坐标轴", "Reset view": "还原视图",
