@@ -67,3 +67,17 @@ def test_subject_follows_the_region_filter():
     assert briefing_subject((KEQIN, KAILU), None, NAMES) == "科尔沁区、开鲁县"
     assert briefing_subject((KEQIN,), KEQIN_YONGQING, NAMES) == "科尔沁区永清市场监管所"
     assert briefing_subject(("150599",), None, NAMES) == "150599"  # an unnamed code stays visible
+
+
+def test_charts_without_chromium_fail_in_one_sentence(monkeypatch):
+    import plotly.graph_objects as go
+    import pytest
+
+    from dashboard.briefing import images
+    from dashboard.db import DataError
+
+    monkeypatch.setattr(images, "_started", False)
+    monkeypatch.setattr(images, "browser_path", lambda: None)
+    with pytest.raises(DataError) as error:
+        images.figure_png(go.Figure())
+    assert error.value.message.startswith("无法绘制图表：未找到 Chromium")

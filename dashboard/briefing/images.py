@@ -12,6 +12,8 @@ import warnings
 
 import plotly.graph_objects as go
 
+from dashboard.db import DataError
+
 CHART_WIDTH_PX = 1000
 SCALE = 2
 _started = False
@@ -29,9 +31,13 @@ def _start() -> None:
     import kaleido
 
     path = browser_path()
-    if path:
-        os.environ.setdefault("BROWSER_PATH", path)
-    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    if not path:
+        raise DataError("无法绘制图表：未找到 Chromium（/usr/bin/chromium）；请安装 Debian 的 chromium 包（scripts/setup.sh --test）。")
+    os.environ.setdefault("BROWSER_PATH", path)
+    try:
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    except Exception as exc:  # noqa: BLE001 - the button and the command line say it in one sentence
+        raise DataError(f"无法启动绘图用的 Chromium（{path}）：{str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__}。") from exc
     _started = True
 
 
