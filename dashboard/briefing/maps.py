@@ -15,6 +15,7 @@ from shapely.geometry import shape
 from dashboard import charts_credit_risk, config, maps, theme
 
 NO_DATA = "rgb(200,204,209)"
+CONTEXT_FILL, CONTEXT_LINE = "rgb(236,239,243)", "rgb(150,160,172)"
 
 
 def _colorscale() -> list[list]:
@@ -38,6 +39,14 @@ def credit_map(figures, ctx, title: str, footnote: str, measure: str = "high_ris
     value_text = charts_credit_risk.measure_text(measure)
     fig = go.Figure()
     lons, lats = [], []
+    # One county's offices are circles: its outline, in grey, shows where they are (as on the page).
+    for code in ctx.filters.counties if ctx.filters.by_office else ():
+        for polygon in _polygons(boundaries.shapes[code]) if code in boundaries.shapes else ():
+            xs, ys = polygon.exterior.xy
+            lons += list(xs)
+            lats += list(ys)
+            fig.add_trace(go.Scatter(x=list(xs), y=list(ys), mode="lines", fill="toself", fillcolor=CONTEXT_FILL,
+                                     line=dict(color=CONTEXT_LINE, width=1.5), hoverinfo="skip", showlegend=False))
     for row in areas.itertuples(index=False):
         geometry = boundaries.shapes.get(row.code)
         if geometry is None:
@@ -83,7 +92,7 @@ def _polygons(geometry: dict):
 
 def _labels(fig: go.Figure, areas, boundaries, scale) -> None:
     """Names and values on the shapes; circles (same colours) for areas without a polygon."""
-    xs, ys, texts, colors = [], [], [], []
+    xs, ys, texts, colors, positions = [], [], [], [], []
     circles = {"x": [], "y": [], "color": []}
     span = scale.high - scale.low
     for row in areas.itertuples(index=False):
@@ -102,8 +111,10 @@ def _labels(fig: go.Figure, areas, boundaries, scale) -> None:
         texts.append("<b>" + row.label.replace("\n", "</b><br>"))
         dark = geometry is not None and not _missing(row.value) and span > 0 and (float(row.value) - scale.low) / span > 0.6
         colors.append("white" if dark else theme.INK)
-    if circles["x"]:
+        positions.append("middle center" if geometry is not None else "bottom center")
+    if circles["x"]:  # labelled below each circle (a circle is too small to hold its name)
         fig.add_trace(go.Scatter(x=circles["x"], y=circles["y"], mode="markers", hoverinfo="skip", showlegend=False,
-                                 marker=dict(size=46, color=circles["color"], line=dict(color=theme.MUTED, width=1))))
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=texts, hoverinfo="skip", showlegend=False, cliponaxis=False,
+                                 marker=dict(size=22, color=circles["color"], line=dict(color=theme.INK, width=1))))
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=texts, textposition=positions, hoverinfo="skip",
+                             showlegend=False, cliponaxis=False,
                              textfont=dict(size=14, color=colors, family=theme.FONT_FAMILY)))
