@@ -194,7 +194,10 @@ def _note_shape(function, args: tuple, kwargs: dict) -> None:
     if current is None:
         return
     compared = current.compared()
-    marked = tuple(THIS_PERIOD if a == current else COMPARED if a == compared else a for a in args)
+    kind = type(current)
+    marked = tuple(
+        (THIS_PERIOD if a == current else COMPARED if a == compared else a) if type(a) is kind else a for a in args
+    )
     if marked == args:  # not asked in terms of the page's filter: nothing to replay
         return
     with _stamps_lock:

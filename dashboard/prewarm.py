@@ -4,11 +4,12 @@ default views, so the first leader of the morning opens a warm page.
 The default views are 上周 and 本月至今, for 全市 and for each county. "Every page's queries"
 are the calls the pages made through `dashboard.cache.run`, recorded with the page's filter
 replaced by a marker (`cache.page_shapes`), so nothing here repeats what a page asks for: the
-pre-warm replays those calls for each default view, through the same cache. It starts on the
-first page run of a server process, never blocks a user's run (it only fills the shared cache;
-a user asking for a result being computed waits for that one computation), shows nothing on
-screen, and stops on shutdown. It runs again when a page run (or its own check every minute)
-finds a new data stamp, and before the TTL would expire what it warmed.
+pre-warm replays those calls for each default view, through the same cache. The thread starts
+on the first page run of a server process and warms when a page run (or its own check every
+minute) finds a data stamp other than the one it started with, and again before the TTL would
+expire what it warmed. It never blocks a user's run (it only fills the shared cache, pausing
+between queries; a user asking for a result being computed waits for that one computation),
+shows nothing on screen, and stops on shutdown.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PRESETS = ("last_week", "month_to_date")
 CHECK_SECONDS = 60.0
+PAUSE_SECONDS = 0.02
 
 _lock = threading.Lock()
 _threads: dict[str, "_Warmer"] = {}
@@ -61,6 +63,8 @@ def warm(url: str, stop: threading.Event | None = None, views: list | None = Non
             except Exception as exc:  # noqa: BLE001 - a broken query must not stop the others
                 log.info("pre-warm skipped %s: %s", getattr(function, "__qualname__", function), type(exc).__name__)
             made += 1
+            if stop is not None:
+                time.sleep(PAUSE_SECONDS)  # let a user's run have the interpreter between queries
     return made
 
 
@@ -69,17 +73,18 @@ class _Warmer(threading.Thread):
         super().__init__(name="dashboard-prewarm", daemon=True)
         self.url = url
         self.wake = threading.Event()
-        self.warmed: tuple[str, int, float] | None = None  # (stamp, calls warmed, when)
+        self.warmed: tuple[str, float] | None = None  # (stamp, when)
 
     def run(self) -> None:
+        seen = None  # the stamp at start: the process's first visitors warm the cache themselves
         while not _stop.is_set():
             try:
                 stamp = cache.data_stamp(self.url)
-                shapes = len(cache.page_shapes())
+                seen = stamp if seen is None else seen
                 expiring = self.warmed is not None and time.monotonic() - self.warmed[2] > 0.8 * config.cache_ttl_seconds()
-                if shapes and (self.warmed is None or self.warmed[:2] != (stamp, shapes) or expiring):
+                if cache.page_shapes() and (stamp != seen or expiring):
                     warm(self.url, _stop)
-                    self.warmed = (stamp, shapes, time.monotonic())
+                    seen, self.warmed = stamp, (stamp, time.monotonic())
             except Exception as exc:  # noqa: BLE001 - the pre-warm must never die on a bad database
                 log.info("pre-warm failed: %s", type(exc).__name__)
             self.wake.wait(CHECK_SECONDS)
