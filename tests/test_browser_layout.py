@@ -247,7 +247,8 @@ def _fullscreen(page, selector: str) -> dict:
     chart.hover()
     page.wait_for_timeout(800)  # the element toolbar shows on hover
     frame = chart.locator("xpath=ancestor::*[@data-testid='stFullScreenFrame'][1]")
-    frame.locator("button[aria-label^='Fullscreen']").first.click(force=True)
+    # The toolbar's labels are put into Chinese (dashboard/style.py): 全屏, Fullscreen before that runs.
+    frame.locator("button:is([aria-label^='Fullscreen'],[aria-label^='全屏'])").first.click(force=True)
     page.wait_for_timeout(2000)
     state = page.evaluate(FULLSCREEN_STATE, frame.element_handle())
     state["browser_fullscreen"] = page.evaluate("!!document.fullscreenElement")
