@@ -96,7 +96,7 @@ def show_chart(fig, key: str) -> None:
     """A plotly chart as built (house template, no streamlit theme on top), the column's width,
     with the house toolbar (Chinese buttons, PNG download with title and footnote)."""
     if not has_data(fig):
-        # An empty frame says less than one line: 本期无数据.
+        # An empty frame (nothing but zeros and "—") says less than one line: 本期无数据.
         title = fig.layout.title.text or ""
         heading = title.split("<br>")[0] if title else ""
         st.markdown(f"**{heading}**" if heading else "")
@@ -106,8 +106,9 @@ def show_chart(fig, key: str) -> None:
 
 
 def has_data(fig) -> bool:
-    """Whether any trace of `fig` draws a value (bars, lines, heat cells, pies): a zero is a value,
-    an empty trace or NaN / None is not."""
+    """Whether `fig` shows anything that happened: a non-zero value in any trace (bars, lines, heat
+    cells, pies), or a printed label with a non-zero digit ("0.0%（0/5）" is a measured 0 %, while
+    "—（无到期回访）" and bars of 0 件 are not). An empty chart says 本期无数据 instead."""
     for trace in fig.data:
         for attr in ("x", "y", "z", "values"):
             values = getattr(trace, attr, None)
@@ -117,8 +118,15 @@ def has_data(fig) -> bool:
             for v in values:
                 flat.extend(v if isinstance(v, (list, tuple)) else [v])
             numbers = [v for v in flat if isinstance(v, (int, float)) and not isinstance(v, bool)]
-            if any(v == v for v in numbers):  # v == v: not NaN
+            if any(v == v and v != 0 for v in numbers):  # v == v: not NaN
                 return True
+        text = getattr(trace, "text", None)
+        labels = [text] if isinstance(text, str) else list(text or ())
+        flat_labels = []
+        for label in labels:
+            flat_labels.extend(label if isinstance(label, (list, tuple)) else [label])
+        if any(isinstance(label, str) and any(ch in "123456789" for ch in label) for label in flat_labels):
+            return True
     return False
 
 

@@ -39,5 +39,8 @@ def test_empty_chart_is_recognised():
     assert not has_data(go.Figure())
     assert not has_data(go.Figure(go.Bar(x=[], y=[])))
     assert not has_data(go.Figure(go.Scatter(x=["1月"], y=[None])))
-    assert has_data(go.Figure(go.Bar(x=[0, 0], y=["甲", "乙"])))  # zeros are values: 0 件 is data
+    assert not has_data(go.Figure(go.Bar(x=[0, 0], y=["甲", "乙"], text=["0 次（—）", "0 次（—）"])))  # nothing happened
+    assert not has_data(go.Figure(go.Bar(x=[0], y=["开鲁镇所"], text=["—（无到期回访）"])))
+    assert has_data(go.Figure(go.Bar(x=[0], y=["开鲁镇所"], text=["0.0%（0/5）"])))  # a measured 0 %
+    assert has_data(go.Figure(go.Bar(x=[0, 2], y=["甲", "乙"])))
     assert has_data(go.Figure(go.Heatmap(z=[[0.1, None]])))
