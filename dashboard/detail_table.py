@@ -160,7 +160,8 @@ def _chunks(engine, f, code: str, names: dict, query: dict):
 
 
 def detail_table(ctx: PageContext, code: str, title: str, key: str, *, region: str | None = None,
-                 region_options: list[str] | None = None, caliber: str | None = None, **options) -> None:
+                 region_options: list[str] | None = None, caliber: str | None = None, heading: bool = True,
+                 **options) -> None:
     """The table of `code` for the filter (and `region`, a region key of the page's breakdown):
     search box, sort, page; the rows of one page; CSV and Excel of the whole selection.
 
@@ -173,7 +174,8 @@ def detail_table(ctx: PageContext, code: str, title: str, key: str, *, region: s
     sortable = {c.header: c.sort for c in columns if c.sort}
     detail = details.DETAILS[code]
     default_header = next((h for h, s in sortable.items() if s == detail.default_sort), next(iter(sortable)))
-    st.markdown(f"#### {title}")
+    if heading:  # False when the section's own heading already says it (the title still names the file)
+        st.markdown(f"#### {title}")
     controls = st.columns([3, 2, 2, 1] if region_options else [3, 2, 1], vertical_alignment="bottom")
     def first_page():
         st.session_state[f"{key}_page"] = 1

@@ -113,7 +113,7 @@ def overdue_list(ctx) -> None:
     if not total:
         st.success("没有逾期未回访的记录。")
         return
-    detail_table(ctx, "overdue_revisits", "逾期未回访清单", "overdue_revisits", region_options=region_keys(ctx),
+    detail_table(ctx, "overdue_revisits", "逾期未回访清单", "overdue_revisits", region_options=region_keys(ctx), heading=False,
                  caliber="到期日已过、截至日仍未回访的全部回访记录（不限本期）")
 
 
