@@ -29,7 +29,7 @@ NO_CUT = """
   overflow:visible; white-space:normal; text-overflow:clip; overflow-wrap:anywhere; line-height:1.3}
 [data-testid='stMetric'] *:has(> [data-testid='stMetricDelta']){flex-wrap:wrap; row-gap:0.25rem; height:auto}
 [data-testid='stMetricValue'] .stMarkdownEllipsis p{line-height:1.15}
-[data-testid='stMetricValue'] span[style*='font-size']{font-size:0.5em !important; font-weight:600}
+[data-testid='stMetricValue'] span[style*='font-size']{font-size:0.5em !important; font-weight:600; display:inline-block; line-height:1.2}
 [data-testid='stHorizontalBlock']:has(> [data-testid='stColumn'] :is([data-testid='stPlotlyChart'],[data-testid='stDeckGlJsonChart'])){flex-wrap:wrap}
 [data-testid='stColumn']:has(:is([data-testid='stPlotlyChart'],[data-testid='stDeckGlJsonChart'])){min-width:min(100%,440px)}
 [data-testid='stPageLink'] p{white-space:normal; overflow:visible; text-overflow:clip}
