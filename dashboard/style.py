@@ -84,7 +84,7 @@ if (!window.mapFullscreenInstalled) {
   window.mapFullscreenInstalled = true;
   document.addEventListener('click', (event) => {
     const button = event.target.closest('[data-testid=stFullScreenFrame] button');
-    if (!button || !/^Fullscreen/.test(button.getAttribute('aria-label') || '')) return;
+    if (!button || !/^(Fullscreen|全屏)/.test(button.getAttribute('aria-label') || '')) return;
     const frame = button.closest('[data-testid=stFullScreenFrame]');
     if (!frame.querySelector('[data-testid=stDeckGlJsonChart]')) return;
     const section = frame.closest('[data-testid=stVerticalBlock]');
