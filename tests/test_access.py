@@ -31,7 +31,7 @@ def access_file(tmp_path_factory):
         f"    kailu:\n      name: 开鲁县局\n      password: '{hashed}'\n      counties: [{KAILU}]\n"
         f"    leader:\n      name: 市局领导\n      password: '{hashed}'\n      counties: all\n"
         f"    newcomer:\n      name: 新用户\n      password: '{hashed}'\n"
-        "cookie: {name: jianguan_test, key: test-secret-key-0123456789, expiry_days: 1}\n",
+        "cookie: {name: jianguan_test, key: test-secret-key-0123456789-abcdefghijkl, expiry_days: 1}\n",
         encoding="utf-8",
     )
     return path
