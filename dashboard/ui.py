@@ -71,11 +71,28 @@ def side_by_side(*sections: Section, widths: tuple[int, ...] | None = None, gap:
     return Row(sections, widths, gap)
 
 
-def show_sections(ctx: PageContext, *items: Section | Row) -> None:
-    """Each item in turn: a section across the page, or a Row of sections side by side. A section
-    that fails shows its one sentence and the rest of the page carries on."""
+@dataclass(frozen=True)
+class Tabs:
+    """Supporting detail under the first screen: one tab per part, the first open."""
+
+    parts: tuple[tuple[str, Section | Row], ...]
+
+
+def in_tabs(**parts: Section | Row) -> Tabs:
+    """The detail below a page's first screen (headline figures and the chart that explains
+    them), one tab per part, named by its keyword: in_tabs(分等级=by_tier, 逾期清单=overdue)."""
+    return Tabs(tuple(parts.items()))
+
+
+def show_sections(ctx: PageContext, *items: Section | Row | Tabs) -> None:
+    """Each item in turn: a section across the page, a Row of sections side by side, or Tabs of
+    detail. A section that fails shows its one sentence and the rest of the page carries on."""
     for item in items:
-        if isinstance(item, Row):
+        if isinstance(item, Tabs):
+            for tab, (_, part) in zip(st.tabs([name for name, _ in item.parts]), item.parts):
+                with tab:
+                    show_sections(ctx, part)
+        elif isinstance(item, Row):
             columns = st.columns(list(item.widths or [1] * len(item.sections)), gap=item.gap)
             for column, draw in zip(columns, item.sections):
                 with column, section():
@@ -85,7 +102,7 @@ def show_sections(ctx: PageContext, *items: Section | Row) -> None:
                 item(ctx)
 
 
-def show_page(ctx: PageContext, *items: Section | Row) -> None:
+def show_page(ctx: PageContext, *items: Section | Row | Tabs) -> None:
     """A page's body after start_page: its sections (see show_sections), then the data-quality
     notes they collected, in one collapsed box."""
     show_sections(ctx, *items)

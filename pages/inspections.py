@@ -13,7 +13,7 @@ from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_rate
 from dashboard.i18n import ALL_REGIONS
 from dashboard.ui import data_check_sentences
-from dashboard.ui import count_card, download_buttons, footnote, show_chart, show_page, summary_rate_card
+from dashboard.ui import count_card, download_buttons, footnote, in_tabs, show_chart, show_page, summary_rate_card
 from dashboard.ui import table as show_table
 from queries import inspections as q
 from queries.metrics import metric
@@ -179,6 +179,8 @@ def _when(ctx) -> str:
 
 show_page(
     start_page("双随机、一公开抽查完成情况"), briefing_section("inspections"),
-    headline_cards, by_region, grades, results, categories, overdue_tasks, overdue_objects, overdue_publications,
+    headline_cards, by_region,
+    in_tabs(逾期任务=overdue_tasks, 逾期对象=overdue_objects, 逾期未公示=overdue_publications,
+            分等级问题发现率=grades, 抽查结果构成=results, 抽查事项类别=categories),
     data_quality,
 )

@@ -11,7 +11,7 @@ from dashboard.cache import run
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_range
 from dashboard.ui import data_check_sentences
-from dashboard.ui import count_card, download_buttons, footnote, money_card, show_chart, show_page
+from dashboard.ui import count_card, download_buttons, footnote, in_tabs, money_card, show_chart, show_page
 from queries import penalties as q
 from queries.common import TOTAL
 from queries.metrics import metric
@@ -127,5 +127,8 @@ def _when(ctx) -> str:
 
 show_page(
     start_page("包容审慎减免处罚"), briefing_section("penalties"),
-    headline_cards, briefing, categories, regions, violation_types, trend, region_table, waived_cases, data_quality,
+    headline_cards, categories,
+    in_tabs(简报用语=briefing, 分地区=regions, 分违法类型=violation_types, 月度走势=trend, 分地区明细=region_table,
+            减免案件清单=waived_cases),
+    data_quality,
 )

@@ -14,9 +14,9 @@ from dashboard.ui import data_check_sentences
 from dashboard.ui import (
     count_card,
     footnote,
+    in_tabs,
     show_chart,
     show_page,
-    side_by_side,
     summary_rate_card,
     target_of,
 )
@@ -125,8 +125,8 @@ def data_quality(ctx) -> None:
 show_page(
     start_page("执法事后回访"), briefing_section("revisits"),
     headline_cards,
-    side_by_side(by_tier, rectification_and_methods),
-    side_by_side(rate_by_region, sampling_by_region),
-    overdue_list,
+    rate_by_region,
+    in_tabs(逾期未回访清单=overdue_list, 分等级回访率=by_tier, 三级案件抽访=sampling_by_region,
+            整改与回访方式=rectification_and_methods),
     data_quality,
 )

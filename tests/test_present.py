@@ -3,6 +3,7 @@ figures as the normal page for the same filter."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -124,3 +125,33 @@ def test_a_refresh_during_the_meeting_is_announced_not_applied(monkeypatch, tmp_
 def test_normal_pages_offer_meeting_mode(monkeypatch, url):
     at = open_page(monkeypatch, url, page="pages/inspections.py")
     assert "会议演示" in shown_text(at) or any("会议演示" in b.proto.label for b in at.get("link_button"))
+
+
+def _fixture_rows(topic: str) -> dict:
+    from tests.test_penalties_queries import penalty_rows
+    from tests.test_revisits_queries import rows as revisit_rows
+
+    return {"inspections": inspection_rows, "revisits": revisit_rows, "penalties": penalty_rows}[topic]()
+
+
+@pytest.mark.parametrize("topic, first_chart, tabs", [
+    ("inspections", "各旗县市区抽查完成率与时间进度",
+     ["逾期任务", "逾期对象", "逾期未公示", "分等级问题发现率", "抽查结果构成", "抽查事项类别"]),
+    ("revisits", "分地区回访率", ["逾期未回访清单", "分等级回访率", "三级案件抽访", "整改与回访方式"]),
+    ("penalties", "各类处罚案件数", ["简报用语", "分地区", "分违法类型", "月度走势", "分地区明细", "减免案件清单"]),
+])
+def test_topic_pages_open_with_their_story_and_keep_detail_in_tabs(monkeypatch, tmp_path, topic, first_chart, tabs):
+    """The first screen: the headline cards, then the one chart that explains them; every other
+    chart and list in a tab below."""
+    from dashboard.theme import whole_title
+
+    def titles(charts) -> list[str]:
+        return [whole_title(json.loads(c.proto.spec)["layout"]["title"]["text"]) for c in charts]
+
+    at = open_page(monkeypatch, sqlite_fixture(tmp_path, _fixture_rows(topic)), page=f"pages/{topic}.py")
+    assert not at.exception
+    assert [t.label for t in at.tabs] == tabs
+    in_tabs = {title for tab in at.tabs for title in titles(tab.get("plotly_chart"))}
+    outside = [title for title in titles(at.get("plotly_chart")) if title not in in_tabs]
+    assert len(outside) == 1 and outside[0].startswith(first_chart), outside
+    assert in_tabs  # the rest of the charts are still there, in the tabs
