@@ -73,6 +73,20 @@ def test_two_names_of_the_same_sql_share_one_result(db):
     assert len(seen) == count and figures.empty and set(targets["region_code"]) == {"total"}
 
 
+def query_with_options(conn, label: str, flag: bool = False, **options) -> tuple:
+    CALLS.append(label)
+    return label, flag, tuple(sorted(options.items()))
+
+
+def test_arguments_are_one_key_however_they_are_written(db):
+    assert cache.run(query_with_options, "x") == ("x", False, ())
+    assert cache.run(query_with_options, "x", False) == ("x", False, ())
+    assert cache.run(query_with_options, label="x", flag=False) == ("x", False, ())
+    assert CALLS == ["x"]
+    assert cache.run(query_with_options, "x", task_id=7) == ("x", False, (("task_id", 7),))
+    assert CALLS == ["x", "x"]
+
+
 def test_prewarm_replays_what_the_pages_asked_for(db):
     shown = build_filters("last_week", TODAY, DATA_DATE)
     cache.note_page_filters(shown)
