@@ -235,7 +235,7 @@ PLOTLY_CONFIG = {
         "Snapshot succeeded": "图片已生成", "Image download succeeded": "图片已下载",
         "Downloading image...": "正在下载图片……", "Image download failed": "图片下载失败",
         "Sorry, there was a problem downloading your snapshot!": "图片生成失败，请重试。",
-        "Produced with Plotly.js": "由 Plotly.js 绘制", "Fullscreen": "全屏", "Exit fullscreen": "退出全屏",
+        "Produced with Plotly.js": "由 Plotly.js 绘制",
     }, "format": {"decimal": ".", "thousands": ","}}},
 }
 
