@@ -7,16 +7,13 @@ can be built) and saves a full-page screenshot of each page under tests/screensh
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from tests.streamlit_server import streamlit_server
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -42,12 +39,6 @@ def _require_browser():
         pytest.skip(f"{missing} is missing (run ./test.sh as root to install it)")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     _require_browser()
@@ -61,27 +52,8 @@ def server(tmp_path_factory):
         env["DASHBOARD_BOUNDARIES_PATH"] = str(geo.build_boundaries(workdir / "boundaries"))
     except Exception as exc:  # noqa: BLE001 - the map must also work without boundaries
         print(f"boundaries not built ({exc}); the map falls back to circles")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    with streamlit_server(env) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

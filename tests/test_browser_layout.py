@@ -10,16 +10,14 @@ fetched from outside 127.0.0.1. Screenshots are saved under tests/screenshots/ t
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import date
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.test_browser import CHROMIUM, LOCAL_HOSTS, REPO, SCREENSHOTS, _free_port, _open, _require_browser
+from tests.streamlit_server import streamlit_server
+
+from tests.test_browser import CHROMIUM, LOCAL_HOSTS, SCREENSHOTS, _open, _require_browser
 
 pytestmark = pytest.mark.browser
 
@@ -74,27 +72,8 @@ def server(demo_url, tmp_path_factory):
         env["DASHBOARD_BOUNDARIES_PATH"] = str(geo.build_boundaries(tmp_path_factory.mktemp("boundaries")))
     except Exception as exc:  # noqa: BLE001 - the map must also work without boundaries
         print(f"boundaries not built ({exc}); the map falls back to circles")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    with streamlit_server(env) as base:
+        yield base
 
 
 def non_blank(path) -> bool:

@@ -5,16 +5,14 @@ that leaves 127.0.0.1, and no payload becomes a link or an image."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import quote, urlparse
 
 import pytest
 
+from tests.streamlit_server import streamlit_server
+
 from tests.apptest_support import sqlite_fixture
-from tests.test_browser import CHROMIUM, LOCAL_HOSTS, REPO, _free_port, _open, _require_browser
+from tests.test_browser import CHROMIUM, LOCAL_HOSTS, _open, _require_browser
 from tests.test_untrusted_text import IMAGE, LINK, payload_rows
 
 pytestmark = pytest.mark.browser
@@ -26,27 +24,8 @@ def server(tmp_path_factory):
     _require_browser()
     url = sqlite_fixture(tmp_path_factory.mktemp("browser_untrusted"), payload_rows())
     env = dict(os.environ, DASHBOARD_DB_URL=url, DASHBOARD_TODAY="2026-11-23")
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start")
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    with streamlit_server(env) as base:
+        yield base
 
 
 def test_payloads_make_no_outside_request_and_no_link(server):
