@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -228,23 +227,26 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def frame_bytes(frame: pd.DataFrame, notes: list[tuple[str, str]], kinds: dict[str, str] | None = None) -> tuple[bytes, bytes]:
-    """(CSV bytes, .xlsx bytes) of a small on-screen table."""
+def table_files(frame: pd.DataFrame, notes: list[tuple[str, str]], kinds: dict[str, str] | None = None):
+    """(CSV, .xlsx) of a small on-screen table as st.download_button's deferred `data`: each file
+    is written when its button is clicked, not on every page run."""
     layout = Layout.of(frame, kinds)
-    csv_buffer, xlsx_buffer = io.BytesIO(), io.BytesIO()
-    write_csv([frame], layout, csv_buffer)
-    write_xlsx([frame], layout, notes, xlsx_buffer)
-    return csv_buffer.getvalue(), xlsx_buffer.getvalue()
+    return streamed(write_csv, lambda: [frame], layout), streamed(write_xlsx, lambda: [frame], layout, notes)
 
 
-def streamed(writer: Callable[..., None], frames: Callable[[], Iterable[pd.DataFrame]], *args) -> Callable[[], object]:
-    """A callable for st.download_button's deferred `data`: when clicked, writes the chunks into
-    a temporary file (spooled to disk past 8 MB) and returns it, rewound."""
-    def build():
-        out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+def frame_bytes(frame: pd.DataFrame, notes: list[tuple[str, str]], kinds: dict[str, str] | None = None) -> tuple[bytes, bytes]:
+    """(CSV bytes, .xlsx bytes) of a small table: what its two download buttons deliver."""
+    return tuple(build() for build in table_files(frame, notes, kinds))
+
+
+def streamed(writer: Callable[..., None], frames: Callable[[], Iterable[pd.DataFrame]], *args) -> Callable[[], bytes]:
+    """A callable for st.download_button's deferred `data`: when clicked, writes the chunks and
+    returns the file's bytes (Streamlit serves a deferred file from memory and accepts only
+    bytes, str or an in-memory buffer from the callable, not a temporary file)."""
+    def build() -> bytes:
+        out = io.BytesIO()
         writer(frames(), *args, out)
-        out.seek(0)
-        return out
+        return out.getvalue()
 
     return build
 

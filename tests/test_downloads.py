@@ -68,8 +68,8 @@ def test_streamed_chunks_are_written_in_order():
     layout = dl.Layout(("企业名称", "逾期天数"), (dl.TEXT, dl.COUNT))
     chunks = [pd.DataFrame({"a": ["甲", "乙"], "b": [3, 2]}), pd.DataFrame({"a": ["丙"], "b": [1]})]
     out = dl.streamed(dl.write_csv, lambda: iter(chunks), layout)()
-    assert out.read().decode("utf-8-sig").splitlines() == ["企业名称,逾期天数", "甲,3", "乙,2", "丙,1"]
-    book = load_workbook(dl.streamed(dl.write_xlsx, lambda: iter(chunks), layout, [("筛选条件", "全市")])())
+    assert out.decode("utf-8-sig").splitlines() == ["企业名称,逾期天数", "甲,3", "乙,2", "丙,1"]
+    book = load_workbook(io.BytesIO(dl.streamed(dl.write_xlsx, lambda: iter(chunks), layout, [("筛选条件", "全市")])()))
     assert [[c.value for c in r] for r in book["数据"].iter_rows()] == [["企业名称", "逾期天数"], ["甲", 3], ["乙", 2], ["丙", 1]]
 
 
