@@ -310,13 +310,13 @@ def download_buttons(frame: pd.DataFrame, basename: str, ctx: PageContext, key: 
     """CSV (UTF-8 with BOM, header row first) and .xlsx (numbers with their formats; the filter and
     数据截至 on a second sheet) of an on-screen table; the filter is in the file name."""
     notes = downloads.notes_for(describe(ctx.filters, ctx.names), fmt_date(ctx.data_date), caliber)
-    csv_bytes, xlsx_bytes = downloads.frame_bytes(frame, notes)
+    csv_file, xlsx_file = downloads.table_files(frame, notes)
     name = download_name(basename, ctx)
     left, right = st.columns(2)
-    left.download_button("下载 CSV", csv_bytes, f"{name}.csv", "text/csv", key=f"{key}_csv", on_click="ignore")
+    left.download_button("下载 CSV", csv_file, f"{name}.csv", "text/csv", key=f"{key}_csv", on_click="ignore")
     right.download_button(
         "下载 Excel",
-        xlsx_bytes,
+        xlsx_file,
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",

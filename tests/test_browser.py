@@ -193,3 +193,38 @@ def test_toolbars_and_screen_reader_labels_speak_chinese(server, browser_page):
     page.wait_for_timeout(800)
     titles = page.evaluate("() => [...document.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title'))")
     assert any(t.startswith("下载图片") for t in titles) and "Download plot as a PNG" not in titles
+
+
+def test_table_download_is_written_when_clicked(server, browser_page):
+    """The table files are deferred (written on click, not on every run): the click still
+    delivers the table, with its 说明 sheet."""
+    import io
+
+    from openpyxl import load_workbook
+
+    page, _ = browser_page
+    _open(page, f"{server}/")
+    button = page.locator('[data-testid="stDownloadButton"] button', has_text="下载 Excel").first
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    data, notes = book["数据"], book["说明"]
+    assert data.cell(1, 1).value == "主体类型" and data.max_row >= 3
+    assert data.cell(data.max_row, 1).value == "合计" and isinstance(data.cell(data.max_row, 2).value, int)
+    assert any(row[0].value == "数据截至" and row[1].value == "2026年11月22日" for row in notes.iter_rows())
+
+
+def test_load_client_drives_every_page(server):
+    """bench/loadtest.py's websocket client asks for each page as the browser does and sees it
+    finish (a check that the load-test tool still speaks Streamlit's protocol; no timing)."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bench import loadtest
+
+    # its own thread: the module's sync playwright keeps an event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        visits = pool.submit(asyncio.run, loadtest.run(server, sessions=2, rounds=1, timeout_s=90)).result()
+    assert sorted(v.page for v in visits) == sorted(2 * [p or "overview" for p in loadtest.PAGES])
+    assert [v for v in visits if v.error or v.seconds is None] == []
