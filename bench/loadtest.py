@@ -1,22 +1,36 @@
-"""Load test: N concurrent browser sessions open every page of a running dashboard.
+"""Load test: N concurrent sessions open every page of a running dashboard.
 
-    python3 -m bench.loadtest --url http://127.0.0.1:8501 --sessions 25 [--rounds 1] [--markdown]
+    python3 -m bench.loadtest --url http://127.0.0.1:8501 --sessions 25 [--rounds 1] [--think 3] [--markdown]
+    python3 -m bench.loadtest --client browser --sessions 5      # real Chromium tabs instead
 
-Each session is its own Chromium context (its own cookies and Streamlit session) and opens the
-six pages in turn, each session starting at a different page so that the pages are asked for
-at the same time. A page is ready when Streamlit reports its script finished
-(`data-test-script-state="notRunning"`) after the navigation; an error is an exception box on
-the page or a page not ready within --timeout seconds. Prints p50 / p95 / max page-ready time
-per page and overall and the errors; --markdown prints the table for bench/RESULTS.md.
+Each session is its own Streamlit session and opens the six pages in turn, each session starting
+at a different page so that the pages are asked for at the same time, pausing `--think` seconds
+on average (uniformly 0–2×) between pages as a reader would.
+
+Two clients:
+- `ws` (the default): each session speaks Streamlit's own websocket protocol, as the browser
+  does — it connects to /_stcore/stream, asks for a page with a `rerun_script` message (the
+  page's script hash from the server's navigation message, the query string of a fresh visit)
+  and reads the server's messages until the run's `script_finished`. This is the server's
+  side of a page load (every query, chart and element the page sends) without the cost of
+  drawing it, so 25 sessions can be driven from the same 2-core machine as the server.
+- `browser`: each session is a Chromium context of Debian's /usr/bin/chromium (playwright;
+  nothing is downloaded), ready at `data-test-script-state="notRunning"` — what a user waits
+  for including drawing, but the browsers then compete with the server for the CPU.
+
+A page is ready when its run finished; an error is an exception box (or, counted separately,
+a page whose run showed an error sentence), a run that did not finish within --timeout
+seconds, or a lost connection. Prints p50 / p95 / max page-ready time per page and overall and
+the errors; --markdown prints the table for bench/RESULTS.md.
 
 Not a test: it measures a server (start it with ./run.sh or `streamlit run streamlit_app.py`).
-Chromium is Debian's /usr/bin/chromium; nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
 import time
 from dataclasses import dataclass
@@ -31,14 +45,87 @@ class Visit:
     page: str
     seconds: float | None
     error: str | None
+    alerts: int = 0  # error sentences (st.error) the page showed
 
 
-async def _session(browser, base: str, index: int, rounds: int, timeout_s: float, visits: list[Visit]) -> None:
+def _order(index: int) -> list[str]:
+    return PAGES[index % len(PAGES):] + PAGES[: index % len(PAGES)]
+
+
+async def _think(seconds: float) -> None:
+    if seconds > 0:
+        await asyncio.sleep(random.uniform(0, 2 * seconds))
+
+
+# --- the websocket client -------------------------------------------------------------------------
+
+async def _page_run(ws, page_hash: str, page_name: str, query: str, timeout_s: float) -> tuple[int, int, dict]:
+    """Ask for one page and read until its run finishes: (exceptions, error sentences, page hashes
+    from the navigation message)."""
+    from streamlit.proto.Alert_pb2 import Alert
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    request = BackMsg()
+    request.rerun_script.query_string = query
+    request.rerun_script.page_script_hash = page_hash
+    request.rerun_script.page_name = page_name
+    await ws.send(request.SerializeToString())
+    exceptions = alerts = 0
+    pages: dict[str, str] = {}
+    deadline = time.monotonic() + timeout_s
+    while True:
+        message = ForwardMsg()
+        message.ParseFromString(await asyncio.wait_for(ws.recv(), max(deadline - time.monotonic(), 0.01)))
+        kind = message.WhichOneof("type")
+        if kind == "navigation":
+            pages = {p.url_pathname: p.page_script_hash for p in message.navigation.app_pages}
+            if pages.get(page_name) != message.navigation.page_script_hash:
+                raise LookupError(f"asked for page {page_name!r}, the server ran another")
+        elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            element = message.delta.new_element
+            exceptions += element.WhichOneof("type") == "exception"
+            alerts += element.WhichOneof("type") == "alert" and element.alert.format == Alert.ERROR
+        elif kind == "page_not_found":
+            raise LookupError(f"page {page_name!r} not found")
+        elif kind == "script_finished":
+            if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                continue  # the page asked for a rerun (st.rerun): wait for that run
+            return exceptions, alerts, pages
+
+
+async def _ws_session(base: str, index: int, rounds: int, timeout_s: float, think: float, visits: list[Visit]) -> None:
+    import websockets
+
+    url = base.replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
+    try:
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout_s) as ws:
+            hashes: dict[str, str] = {}
+            for _ in range(rounds):
+                for name in _order(index):
+                    started = time.monotonic()
+                    try:
+                        exceptions, alerts, pages = await _page_run(ws, hashes.get(name, ""), name, "", timeout_s)
+                        hashes = pages or hashes
+                        visits.append(Visit(name or "overview", time.monotonic() - started,
+                                            "exception on page" if exceptions else None, alerts))
+                    except (TimeoutError, asyncio.TimeoutError):
+                        visits.append(Visit(name or "overview", None, "TimeoutError"))
+                        return  # the connection is mid-run: this session is over
+                    await _think(think)
+    except Exception as exc:  # noqa: BLE001 - a refused or dropped connection is an error of every page left
+        visits.append(Visit("connection", None, type(exc).__name__))
+
+
+# --- the browser client ---------------------------------------------------------------------------
+
+
+async def _browser_session(browser, base: str, index: int, rounds: int, timeout_s: float, think: float,
+                           visits: list[Visit]) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
     page = await context.new_page()
-    order = PAGES[index % len(PAGES):] + PAGES[: index % len(PAGES)]
     for _ in range(rounds):
-        for name in order:
+        for name in _order(index):
             started = time.monotonic()
             try:
                 await page.goto(f"{base}/{name}", wait_until="domcontentloaded", timeout=timeout_s * 1000)
@@ -52,22 +139,27 @@ async def _session(browser, base: str, index: int, rounds: int, timeout_s: float
                 await page.wait_for_selector(READY, timeout=remaining * 1000)
                 seconds = time.monotonic() - started
                 failed = await page.locator('[data-testid="stException"]').count()
-                visits.append(Visit(name or "overview", seconds, "exception on page" if failed else None))
+                alerts = await page.locator('[data-testid="stAlertContentError"]').count()
+                visits.append(Visit(name or "overview", seconds, "exception on page" if failed else None, alerts))
             except Exception as exc:  # noqa: BLE001 - a timeout or a navigation failure is an error
                 visits.append(Visit(name or "overview", None, type(exc).__name__))
+            await _think(think)
     await context.close()
 
 
-async def run(base: str, sessions: int, rounds: int, timeout_s: float) -> list[Visit]:
+async def run(base: str, sessions: int, rounds: int, timeout_s: float, think: float = 0.0, client: str = "ws") -> list[Visit]:
+    visits: list[Visit] = []
+    if client == "ws":
+        await asyncio.gather(*(_ws_session(base, i, rounds, timeout_s, think, visits) for i in range(sessions)))
+        return visits
     from playwright.async_api import async_playwright
 
-    visits: list[Visit] = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
         )
-        await asyncio.gather(*(_session(browser, base, i, rounds, timeout_s, visits) for i in range(sessions)))
+        await asyncio.gather(*(_browser_session(browser, base, i, rounds, timeout_s, think, visits) for i in range(sessions)))
         await browser.close()
     return visits
 
@@ -83,15 +175,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def summary(visits: list[Visit]) -> list[tuple[str, int, int, str, str, str]]:
-    """(page, loads, errors, p50, p95, max) per page and for all pages."""
+def summary(visits: list[Visit]) -> list[tuple[str, int, int, int, str, str, str]]:
+    """(page, loads, errors, pages with an error sentence, p50, p95, max) per page and for all pages."""
     rows = []
-    for name in [p or "overview" for p in PAGES] + ["ALL"]:
+    names = [p or "overview" for p in PAGES] + (["connection"] if any(v.page == "connection" for v in visits) else [])
+    for name in names + ["ALL"]:
         chosen = [v for v in visits if name == "ALL" or v.page == name]
         times = [v.seconds for v in chosen if v.seconds is not None and v.error is None]
         errors = sum(1 for v in chosen if v.error)
-        fmt = (lambda x: f"{x:.1f}") if times else (lambda x: "—")
-        rows.append((name, len(chosen), errors,
+        alerted = sum(1 for v in chosen if v.alerts)
+        fmt = (lambda x: f"{x:.2f}") if times else (lambda x: "—")
+        rows.append((name, len(chosen), errors, alerted,
                      fmt(statistics.median(times) if times else 0), fmt(percentile(times, 95) if times else 0),
                      fmt(max(times) if times else 0)))
     return rows
@@ -103,27 +197,35 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds a session reads a page before the next")
+    parser.add_argument("--client", choices=("ws", "browser"), default="ws")
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
+    random.seed(args.seed)
     started = time.monotonic()
-    visits = asyncio.run(run(args.url.rstrip("/"), args.sessions, args.rounds, args.timeout))
+    visits = asyncio.run(run(args.url.rstrip("/"), args.sessions, args.rounds, args.timeout, args.think, args.client))
     wall = time.monotonic() - started
     rows = summary(visits)
     kinds = sorted({v.error for v in visits if v.error})
+    heading = (f"{args.sessions} sessions × {args.rounds} round(s) × {len(PAGES)} pages, client {args.client}, "
+               f"think {args.think:g} s, wall {wall:.0f} s")
     if args.markdown:
-        print(f"{args.sessions} sessions × {args.rounds} round(s) × {len(PAGES)} pages, wall {wall:.0f} s")
+        print(heading)
         print()
-        print("| page | loads | errors | p50 s | p95 s | max s |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print("| page | loads | errors | with error sentence | p50 s | p95 s | max s |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for row in rows:
             print("| " + " | ".join(str(c) for c in row) + " |")
         if kinds:
             print(f"\nerrors: {', '.join(kinds)}")
     else:
-        print(f"{'page':<12}{'loads':>6}{'errors':>7}{'p50':>7}{'p95':>7}{'max':>7}")
+        print(heading)
+        print(f"{'page':<12}{'loads':>6}{'errors':>7}{'alerts':>7}{'p50':>7}{'p95':>7}{'max':>7}")
         for row in rows:
-            print(f"{row[0]:<12}{row[1]:>6}{row[2]:>7}{row[3]:>7}{row[4]:>7}{row[5]:>7}")
-        print(f"wall {wall:.0f} s" + (f"; errors: {', '.join(kinds)}" if kinds else ""))
+            print(f"{row[0]:<12}{row[1]:>6}{row[2]:>7}{row[3]:>7}{row[4]:>7}{row[5]:>7}{row[6]:>7}")
+        if kinds:
+            print(f"errors: {', '.join(kinds)}")
 
 
 if __name__ == "__main__":
