@@ -147,6 +147,23 @@ async def _browser_session(browser, base: str, index: int, rounds: int, timeout_
     await context.close()
 
 
+def wait_until_up(base: str, timeout_s: float) -> None:
+    """Wait for the server's health check (a server just started is measured from its first page,
+    not refused)."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 async def run(base: str, sessions: int, rounds: int, timeout_s: float, think: float = 0.0, client: str = "ws") -> list[Visit]:
     visits: list[Visit] = []
     if client == "ws":
@@ -203,6 +220,7 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     random.seed(args.seed)
+    wait_until_up(args.url.rstrip("/"), args.timeout)
     started = time.monotonic()
     visits = asyncio.run(run(args.url.rstrip("/"), args.sessions, args.rounds, args.timeout, args.think, args.client))
     wall = time.monotonic() - started
