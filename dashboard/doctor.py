@@ -165,6 +165,22 @@ def fault_sentence(fault: Fault, data_date: date) -> str:
     return f"表 {label}有 {n} 条记录的 {fault.column} 为空或不在区划表（regions）中。"
 
 
+FAULT_PHRASES = {
+    "grade": "{n} 条评级不是A–D",
+    "duplicate": "{n} 组同日重复评级",
+    "unparseable_date": "{n} 个无效日期",
+    "future_date": "{n} 个日期晚于截至日",
+    "orphan": "{n} 条记录的关联对象不存在",
+    "unknown_region": "{n} 条记录区划代码不明",
+}
+
+
+def fault_phrase(fault: Fault) -> str:
+    """A data fault in a few words with its count (the note beside an affected figure; the full
+    sentence is `fault_sentence`)."""
+    return FAULT_PHRASES[fault.kind].format(n=fmt_count(fault.count))
+
+
 def _table_exists(engine: Engine, table) -> bool:
     return _probe(engine, [literal(1)], table)
 

@@ -19,6 +19,7 @@ import streamlit as st
 from dashboard import config, downloads, theme
 from dashboard.db import DataError
 from dashboard.filters import comparison_phrase, describe, region_phrase
+from dashboard.safe import as_text
 from dashboard.format import (
     DASH,
     fmt_count,
@@ -170,9 +171,12 @@ def page_header(title: str, ctx: PageContext) -> None:
     st.caption(describe(ctx.filters, ctx.names))
 
 
-def footnote(ctx: PageContext, caliber: str) -> str:
-    """Chart footnote: 口径, the filter sentence and 数据截至."""
-    return f"口径：{caliber}<br>{describe(ctx.filters, ctx.names)}｜数据截至{fmt_date(ctx.data_date)}"
+def footnote(ctx: PageContext, caliber: str, figure: str | None = None) -> str:
+    """Chart footnote: 口径, the filter sentence and 数据截至; with `figure` (the registry code of
+    what the chart draws), a last line naming the data faults in the tables it is computed from."""
+    text = f"口径：{caliber}<br>{describe(ctx.filters, ctx.names)}｜数据截至{fmt_date(ctx.data_date)}"
+    line = fault_note(ctx, figure)[0] if figure else ""
+    return f"{text}<br>{line}" if line else text
 
 
 SHOWN_FIGURES = "_shown_figures"
@@ -206,16 +210,23 @@ def target_of(code: str) -> float:
     return getattr(config.targets(), field_name)
 
 
-def _card(code: str, label: str | None, value: str, help_note: str | None, short: bool, delta: dict) -> None:
+def _card(code: str, label: str | None, value: str, help_note: str | None, short: bool, delta: dict,
+          ctx: PageContext) -> None:
     """One st.metric for the registry figure `code`: its label (or `label`, for one with a runtime
-    part such as a date) and its 口径 as the tooltip (with `help_note` after it)."""
+    part such as a date) and its 口径 as the tooltip (with `help_note` after it); under it, a
+    short line when the tables it is computed from have data faults (the sentences in the tooltip)."""
     figure = metric(code)
     shown = label or (figure.short if short else figure.label)
     help_text = f"{figure.caliber}。{help_note}" if help_note else f"{figure.caliber}。"
     if figure.hint:  # a look-alike figure: the one line that tells it apart comes first
         help_text = f"**{figure.hint}**\n\n口径：{help_text}"
+    fault_line, fault_text = fault_note(ctx, code)
+    if fault_text:
+        help_text = f"{help_text}\n\n数据问题：{fault_text}"
     st.session_state.setdefault(SHOWN_FIGURES, []).append(code)
     st.metric(shown, value, help=help_text, border=True, icon=figure.icon or None, **delta)
+    if fault_line:
+        st.caption(fault_line, help=fault_text)
 
 
 def count_card(code: str, value, previous, ctx: PageContext, *, label: str | None = None,
@@ -230,7 +241,7 @@ def count_card(code: str, value, previous, ctx: PageContext, *, label: str | Non
         show_pct = previous > 0 if signed else True
         text = fmt_signed_count(change) + (f"（{pct_change(value, previous)}）" if show_pct else "")
     shown = fmt_signed_count(value) if signed and value is not None else fmt_count(value)
-    _card(code, label, shown, help_note, short, _delta(code, text, change, ctx))
+    _card(code, label, shown, help_note, short, _delta(code, text, change, ctx), ctx)
 
 
 def is_small_sample(den) -> bool:
@@ -267,7 +278,7 @@ def rate_card(code: str, num: int, den: int, q_num: int | None, q_den: int | Non
     delta = _delta(code, fmt_pp(points), shown, ctx)
     if small and delta.get("delta") is not None:
         delta.update(delta_color="off", delta_description=f"样本少（{comparison_phrase(ctx.filters)}）")
-    _card(code, label, value, help_note, short, delta)
+    _card(code, label, value, help_note, short, delta, ctx)
 
 
 def summary_rate_card(code: str, now, before, ctx: PageContext, **card) -> None:
@@ -286,7 +297,7 @@ def money_card(code: str, yuan, previous_yuan, ctx: PageContext, *, label: str |
     if change is not None and previous_yuan > 0:
         text += f"（{pct_change(yuan, previous_yuan)}）"
     shown = None if change is None else to_wan(change)
-    _card(code, label, fmt_wan(yuan), help_note, short, _delta(code, text, shown, ctx))
+    _card(code, label, fmt_wan(yuan), help_note, short, _delta(code, text, shown, ctx), ctx)
 
 
 def days_card(code: str, days, previous_days, ctx: PageContext, *, label: str | None = None,
@@ -296,7 +307,7 @@ def days_card(code: str, days, previous_days, ctx: PageContext, *, label: str | 
     if days is not None and previous_days is not None:
         change = round_half_away(days - previous_days, 1)
     text = DASH if change is None else f"{change.normalize():+f}天"
-    _card(code, label, fmt_days(days), help_note, short, _delta(code, text, change, ctx))
+    _card(code, label, fmt_days(days), help_note, short, _delta(code, text, change, ctx), ctx)
 
 
 def download_name(basename: str, ctx: PageContext) -> str:
@@ -338,11 +349,10 @@ def quality_notes(notes: list[str]) -> None:
             st.markdown(f"- {note}")
 
 
-def data_check_sentences(ctx: PageContext, tables: tuple[str, ...]) -> list[str]:
-    """The doctor's sentences for the data faults found in `tables` (nothing if the check fails:
-    the page's own sections already say why)."""
+def page_faults(ctx: PageContext, tables: tuple[str, ...]) -> list:
+    """The data faults (queries.quality.Fault) in `tables` a page names: PAGE_FAULT_KINDS, one
+    cached check per set of tables (nothing if the check fails: the page's own sections say why)."""
     from dashboard.cache import run
-    from dashboard.doctor import fault_sentence
     from queries.quality import data_faults
 
     try:
@@ -350,9 +360,29 @@ def data_check_sentences(ctx: PageContext, tables: tuple[str, ...]) -> list[str]
     except DataError:
         return []
     return [
-        fault_sentence(fault, ctx.data_date) for fault in faults
+        fault for fault in faults
         if fault.kind in PAGE_FAULT_KINDS and not (fault.kind == "unknown_region" and fault.table == "enterprises")
     ]
+
+
+def data_check_sentences(ctx: PageContext, tables: tuple[str, ...]) -> list[str]:
+    """The doctor's sentences for the data faults found in `tables`."""
+    from dashboard.doctor import fault_sentence
+
+    return [fault_sentence(fault, ctx.data_date) for fault in page_faults(ctx, tables)]
+
+
+def fault_note(ctx: PageContext, code: str) -> tuple[str, str]:
+    """(short line, full sentences) on the data faults in the tables the registry figure `code`
+    is computed from; ("", "") when there are none. The line goes beside the figure, the
+    sentences into its tooltip."""
+    from dashboard.doctor import fault_phrase, fault_sentence
+
+    faults = page_faults(ctx, metric(code).tables)
+    if not faults:
+        return "", ""
+    line = "⚠ 含数据问题：" + "；".join(dict.fromkeys(fault_phrase(f) for f in faults))
+    return as_text(line, limit=len(line)), "".join(fault_sentence(f, ctx.data_date) for f in faults)
 
 
 def table(frame, key: str | None = None, column_config: dict | None = None, **kwargs) -> None:

@@ -17,7 +17,7 @@ from dashboard.ui import data_check_sentences
 from dashboard.ui import count_card, download_buttons, footnote, rate_card, show_chart, show_page, show_sections, side_by_side
 from dashboard.ui import table as show_table
 from queries import credit_risk as cr
-from queries.metrics import metric
+from queries.metrics import metric, topic_tables
 
 SCOPE = config.credit_risk_entity_types()  # the classification scope (分类对象), passed to every credit query
 SCOPE_PHRASE = charts.scope_phrase(SCOPE)
@@ -109,7 +109,7 @@ def county_map(ctx, figures) -> None:
     st.markdown(maps.legend_html(charts.MEASURES[measure], scale, charts.measure_text(measure)), unsafe_allow_html=True)
     source = config.boundaries_source() or ("无边界数据，按区划中心点绘制" if not boundaries.shapes else "未注明")
     hint = _map_hint(ctx) + ("；热力为C/D类企业分布，颜色越深越密集" if show_density else "")
-    st.caption(f"{hint}。{footnote(ctx, CALIBER).replace('<br>', '；')}｜边界：{source}")
+    st.caption(f"{hint}。{footnote(ctx, CALIBER, 'high_risk_share').replace('<br>', '；')}｜边界：{source}")
     ctx.notes.extend(quality.credit_map(areas, boundaries, density))
     _drill(ctx, maps.selected_code(event))
 
@@ -172,14 +172,14 @@ def trend(ctx) -> None:
     points = cr.trend_points(f)
     title = f"高风险占比月末走势（{points[0].year}年{points[0].month}月—{fmt_date(points[-1])}）"
     caliber = f"{SCOPE_PHRASE}；{metric('high_risk_share').caliber}；<br>末点为数据截至日"
-    show_chart(charts.trend_chart(frame, counties, shown, ctx.names, title, footnote(ctx, caliber)), "credit_trend")
+    show_chart(charts.trend_chart(frame, counties, shown, ctx.names, title, footnote(ctx, caliber, "high_risk_share")), "credit_trend")
 
 
 def heat_grid(ctx, figures) -> None:
     """Region × grade shares, highest high-risk share first."""
     f = ctx.filters
     title = f"{'各监管所' if f.by_office else '各旗县市区'}各等级占比（{fmt_date(f.period.as_of)}，按高风险占比排序）"
-    show_chart(charts.grade_heat_grid(figures, title, footnote(ctx, CHART_CALIBER)), "credit_heat_grid")
+    show_chart(charts.grade_heat_grid(figures, title, footnote(ctx, CHART_CALIBER, "high_risk_share")), "credit_heat_grid")
 
 
 def migration(ctx) -> None:
@@ -201,7 +201,7 @@ def migration(ctx) -> None:
         return
     title = f"信用等级迁移：升级{fmt_count(totals.upgraded)}家，降级{fmt_count(totals.downgraded)}家"
     subtitle = f"行：{fmt_date(q_on)}等级 → 列：{fmt_date(p_on)}等级"
-    show_chart(charts.migration_chart(matrix, q_on, p_on, title, subtitle, footnote(ctx, MIGRATION_CALIBER)), "credit_migration")
+    show_chart(charts.migration_chart(matrix, q_on, p_on, title, subtitle, footnote(ctx, MIGRATION_CALIBER, "upgraded")), "credit_migration")
     for column, code in zip(st.columns(3), ("upgraded", "downgraded", "unchanged")):
         with column:
             count_card(code, getattr(totals, code), None, ctx)
@@ -222,7 +222,7 @@ def region_table(ctx, figures) -> None:
 def data_quality(ctx) -> None:
     """Rows the figures left out or counted as 未分类 (metrics.md, data-quality notes)."""
     ctx.notes.extend(quality.credit_risk(run(cr.data_quality, ctx.filters, entity_types=SCOPE), SCOPE_PHRASE))
-    ctx.notes.extend(data_check_sentences(ctx, ("credit_risk_assessments", "enterprises")))
+    ctx.notes.extend(data_check_sentences(ctx, topic_tables("credit_risk")))
 
 
 show_page(start_page("企业信用风险分类"), briefing_section("credit_risk"), headline_cards, by_region, data_quality)

@@ -16,7 +16,7 @@ from dashboard.ui import data_check_sentences
 from dashboard.ui import count_card, download_buttons, footnote, in_tabs, show_chart, show_page, summary_rate_card
 from dashboard.ui import table as show_table
 from queries import inspections as q
-from queries.metrics import metric
+from queries.metrics import metric, topic_tables
 
 PROGRESS_CALIBER = (
     f"完成率：{metric('completion_rate').caliber}；<br>"
@@ -66,7 +66,7 @@ def by_region(ctx) -> None:
         return
     fig = charts.completion_figure(
         frame, ctx.names, goals.due_task_completion, f"{unit}抽查完成率与时间进度（截至{fmt_date(f.period.as_of)}）",
-        footnote(ctx, PROGRESS_CALIBER),
+        footnote(ctx, PROGRESS_CALIBER, "completion_rate"),
     )
     show_chart(fig, "inspections_completion")
     total_label = ALL_REGIONS if not f.counties else "合计"
@@ -81,7 +81,7 @@ def grades(ctx) -> None:
     when = _when(ctx)
     frame = run(q.problems_by_grade, ctx.filters)
     fig = charts.grade_figure(frame, f"各信用风险等级问题发现率（{when}检查）",
-                              footnote(ctx, "按抽取时的信用风险分类等级；" + INSPECTED_CALIBER))
+                              footnote(ctx, "按抽取时的信用风险分类等级；" + INSPECTED_CALIBER, "inspected_count"))
     show_chart(fig, "inspections_grades")
 
 
@@ -95,7 +95,7 @@ def results(ctx) -> None:
     order = list(charts.in_region_order(frame.drop_duplicates("region_code"), ctx.regions)["region_code"])
     unit = "各监管所" if f.by_office else "各旗县市区"
     fig = charts.results_figure(frame, ctx.names, order, ALL_REGIONS if not f.counties else "合计",
-                                f"{unit}抽查结果构成（{when}检查）", footnote(ctx, "检查日期在本期的抽查对象，按检查结果分类"))
+                                f"{unit}抽查结果构成（{when}检查）", footnote(ctx, "检查日期在本期的抽查对象，按检查结果分类", "inspected_count"))
     show_chart(fig, "inspections_results")
 
 
@@ -108,7 +108,7 @@ def categories(ctx) -> None:
         return
     active = frame[frame["drawn_count"] > 0]
     if len(active):
-        fig = charts.category_figure(active, f"各抽查事项类别完成情况（截至{as_of_text}）", footnote(ctx, PROGRESS_CALIBER.split("<br>")[0]))
+        fig = charts.category_figure(active, f"各抽查事项类别完成情况（截至{as_of_text}）", footnote(ctx, PROGRESS_CALIBER.split("<br>")[0], "completion_rate"))
         show_chart(fig, "inspections_categories")
     show_table(charts.category_table(frame))
 
@@ -170,7 +170,7 @@ def data_quality(ctx) -> None:
         listed_years = ()
     years = tuple(sorted(set(headline.uncovered_years) | set(listed_years)))
     ctx.notes.extend(quality.inspections(headline, run(q.orphan_counts), years))
-    ctx.notes.extend(data_check_sentences(ctx, ("inspections", "inspection_tasks")))
+    ctx.notes.extend(data_check_sentences(ctx, topic_tables("inspections")))
 
 
 def _when(ctx) -> str:

@@ -44,7 +44,7 @@ from queries.lists import (
     list_series,
     three_year_warning,
 )
-from queries.metrics import metric
+from queries.metrics import metric, topic_tables
 
 LIST_TITLES = {"abnormal": "经营异常名录", "serious": "严重违法失信名单"}
 REASON_LABELS = {
@@ -53,9 +53,9 @@ REASON_LABELS = {
 }
 
 
-def narrow_footnote(ctx, caliber: str) -> str:
+def narrow_footnote(ctx, caliber: str, figure: str) -> str:
     """ui.footnote for a chart in a half-width column: 数据截至 on a line of its own, so nothing is cut."""
-    return footnote(ctx, caliber).replace("｜", "<br>")
+    return footnote(ctx, caliber, figure).replace("｜", "<br>")
 
 
 def headline(ctx, list_name: str) -> None:
@@ -91,7 +91,7 @@ def series_chart(ctx, list_name: str) -> None:
         "列入/移出＝列入/移出日期在该段内；在册＝段末（或数据截至日）已列入且未移出；"
         "所选时段不超过91天按ISO周（周一至周日）、否则按自然月，所选时段的首末两段按时段截取"
     )
-    fig = charts_lists.flow_series_figure(series, title, footnote(ctx, caliber))
+    fig = charts_lists.flow_series_figure(series, title, footnote(ctx, caliber, "inflow"))
     show_chart(fig, f"{list_name}_series")
 
 
@@ -116,7 +116,7 @@ def breakdown_charts(ctx, list_name: str) -> None:
                 st.info(f"{period}没有{word}{LIST_TITLES[list_name]}的记录。")
                 continue
             title = f"{LIST_TITLES[list_name]}按{word}原因（{period}）"
-            fig = charts_lists.reason_figure(counts[flow], title, narrow_footnote(ctx, f"{word}原因，单位：户次"), color, slots)
+            fig = charts_lists.reason_figure(counts[flow], title, narrow_footnote(ctx, f"{word}原因，单位：户次", "inflow"), color, slots)
             show_chart(fig, f"{list_name}_{flow}_reasons")
     totals = breakdown.pivot_table(index="region_code", columns="flow", values="entry_count", aggfunc="sum", fill_value=0)
     codes = shown_regions(ctx.regions, ctx.filters)
@@ -126,7 +126,7 @@ def breakdown_charts(ctx, list_name: str) -> None:
     unit = "监管所" if ctx.filters.by_office else "旗县市区"
     title = f"{LIST_TITLES[list_name]}各{unit}列入与移出（{period}）"
     caliber = "旗县市区＝作出决定的机关所在旗县市区；监管所＝企业所属监管所，无所属或属他旗县的计入“其他”；单位：户次"
-    show_chart(charts_lists.region_flow_figure(by_region, title, footnote(ctx, caliber)), f"{list_name}_regions")
+    show_chart(charts_lists.region_flow_figure(by_region, title, footnote(ctx, caliber, "inflow")), f"{list_name}_regions")
 
 
 def credit_repair_cards(ctx, list_name: str) -> None:
@@ -207,14 +207,14 @@ def annual_report_charts(ctx, now: SeasonFigures, then: SeasonFigures) -> None:
     with left:
         unit = "监管所" if f.by_office else "旗县市区"
         title = f"{current.report_year}年度年报公示率·各{unit}（截至{fmt_date(current.as_of)}）"
-        fig = charts_lists.annual_report_region_figure(frame, target, title, narrow_footnote(ctx, caliber))
+        fig = charts_lists.annual_report_region_figure(frame, target, title, narrow_footnote(ctx, caliber, "annual_report_rate"))
         show_chart(fig, "annual_regions")
     with right:
         progress, progress_before = now.progress, then.progress
         names = (f"{current.report_year}年度", f"{last.report_year}年度（截至{fmt_date(last.as_of)}）")
         title = f"年报公示进度：{current.report_year}年度与上一年度同期（各月末累计）"
         fig = charts_lists.annual_report_progress_figure(
-            progress, progress_before, target, names, title, narrow_footnote(ctx, caliber)
+            progress, progress_before, target, names, title, narrow_footnote(ctx, caliber, "annual_report_rate")
         )
         show_chart(fig, "annual_progress")
 
@@ -250,7 +250,7 @@ def data_quality(ctx) -> None:
     except DataError:
         orphans = 0
     ctx.notes.extend(quality.annual_reports(season(ctx.filters).report_year, orphans))
-    ctx.notes.extend(data_check_sentences(ctx, ("abnormal_list_entries", "serious_violation_entries", "annual_reports")))
+    ctx.notes.extend(data_check_sentences(ctx, topic_tables("lists", "annual_reports")))
 
 
 show_page(start_page("经营异常名录与严重违法失信名单"), briefing_section("lists"), list_tabs, data_quality)

@@ -212,7 +212,7 @@ def market_breakdown(ctx) -> None:
         show_table(regions, key="market_by_region")
         download_buttons(regions, f"市场主体_分{region_title}", ctx, key="market_by_region_download",
                          caliber=MARKET_CALIBER)
-    st.caption(footnote(ctx, MARKET_CALIBER).replace("<br>", "；"))
+    st.caption(footnote(ctx, MARKET_CALIBER, "market_total").replace("<br>", "；"))
 
 
 def headline_cards(ctx) -> None:

@@ -14,7 +14,7 @@ from dashboard.ui import data_check_sentences
 from dashboard.ui import count_card, download_buttons, footnote, in_tabs, money_card, show_chart, show_page
 from queries import penalties as q
 from queries.common import TOTAL
-from queries.metrics import metric
+from queries.metrics import metric, topic_tables
 
 WAIVED_CALIBER = f"减免处罚金额 = {metric('waived_amount').caliber}"
 CASES_CALIBER = "处罚决定日期在本期（截至数据截至日）的行政处罚案件"
@@ -58,7 +58,7 @@ def categories(ctx) -> None:
     """Cases per category, coloured by card group."""
     when = _when(ctx)
     frame = run(q.cases_by_category, ctx.filters)
-    fig = charts.category_figure(frame, f"各类处罚案件数（{when}）", footnote(ctx, f"{CASES_CALIBER}，按7类处罚类别计件"))
+    fig = charts.category_figure(frame, f"各类处罚案件数（{when}）", footnote(ctx, f"{CASES_CALIBER}，按7类处罚类别计件", "total_fines"))
     show_chart(fig, "penalties_categories")
 
 
@@ -68,7 +68,7 @@ def regions(ctx) -> None:
     frame = run(q.cases_by_region, f)
     unit = "各监管所" if f.by_office else "各旗县市区"
     fig = charts.waived_by_region_figure(
-        frame, ctx.names, f"{unit}减免处罚金额（{when}）", footnote(ctx, WAIVED_CALIBER + BRACKET_NOTE)
+        frame, ctx.names, f"{unit}减免处罚金额（{when}）", footnote(ctx, WAIVED_CALIBER + BRACKET_NOTE, "waived_amount")
     )
     show_chart(fig, "penalties_regions")
 
@@ -78,7 +78,7 @@ def violation_types(ctx) -> None:
     when = _when(ctx)
     frame = run(q.cases_by_violation_type, ctx.filters)
     fig = charts.waived_by_violation_figure(
-        frame, f"各违法类型减免处罚金额（{when}）", footnote(ctx, WAIVED_CALIBER + BRACKET_NOTE)
+        frame, f"各违法类型减免处罚金额（{when}）", footnote(ctx, WAIVED_CALIBER + BRACKET_NOTE, "waived_amount")
     )
     show_chart(fig, "penalties_violation_types")
 
@@ -92,7 +92,7 @@ def trend(ctx) -> None:
         return
     span = fmt_range(frame["month_start"].iloc[0], frame["month_end"].iloc[-1])
     fig = charts.trend_figure(
-        frame, f"近12个月减免处罚金额与案件数（{span}）", footnote(ctx, f"按处罚决定日期所在月份；{WAIVED_CALIBER}")
+        frame, f"近12个月减免处罚金额与案件数（{span}）", footnote(ctx, f"按处罚决定日期所在月份；{WAIVED_CALIBER}", "waived_amount")
     )
     show_chart(fig, "penalties_trend")
 
@@ -118,7 +118,7 @@ def waived_cases(ctx) -> None:
 
 def data_quality(ctx) -> None:
     ctx.notes.extend(quality.penalties(run(q.penalty_summary, ctx.filters), run(q.orphan_cases, ctx.filters)))
-    ctx.notes.extend(data_check_sentences(ctx, ("enforcement_cases",)))
+    ctx.notes.extend(data_check_sentences(ctx, topic_tables("penalties")))
 
 
 def _when(ctx) -> str:

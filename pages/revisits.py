@@ -20,7 +20,7 @@ from dashboard.ui import (
     summary_rate_card,
     target_of,
 )
-from queries.metrics import metric
+from queries.metrics import metric, topic_tables
 from queries.revisits import (
     method_mix,
     revisit_quality,
@@ -68,7 +68,7 @@ def by_tier(ctx) -> None:
     frame = frame.assign(label=[charts.tier_label(t, line_break=True) for t in frame["tier"]])
     show_chart(charts.rate_bars(
         frame, "label", "done_count", "due_count", target_of("revisit_rate"),
-        f"分等级回访率（{_when(ctx)}）", footnote(ctx, RATE_CALIBER), "无到期回访", horizontal=False,
+        f"分等级回访率（{_when(ctx)}）", footnote(ctx, RATE_CALIBER, "revisit_rate"), "无到期回访", horizontal=False,
     ), "revisits_by_tier")
 
 
@@ -78,7 +78,7 @@ def rectification_and_methods(ctx) -> None:
     summary_rate_card("rectification_rate", now, then, ctx)
     show_chart(charts.method_mix_bars(
         run(method_mix, ctx.filters), f"回访方式构成（{_when(ctx)}完成的回访）",
-        footnote(ctx, "回访日期在本期内的记录，按回访方式计数"),
+        footnote(ctx, "回访日期在本期内的记录，按回访方式计数", "revisits_done"),
     ), "revisits_methods")
 
 
@@ -91,7 +91,7 @@ def rate_by_region(ctx) -> None:
     """回访率 per region."""
     show_chart(charts.rate_bars(
         _by_region(ctx), "label", "done_count", "due_count", target_of("revisit_rate"),
-        f"分地区回访率（{_when(ctx)}）", footnote(ctx, RATE_CALIBER), "无到期回访",
+        f"分地区回访率（{_when(ctx)}）", footnote(ctx, RATE_CALIBER, "revisit_rate"), "无到期回访",
     ), "revisits_by_region")
 
 
@@ -99,7 +99,7 @@ def sampling_by_region(ctx) -> None:
     """三级案件抽访比例 per region."""
     show_chart(charts.rate_bars(
         _by_region(ctx), "label", "tier3_sampled_count", "tier3_case_count", target_of("tier3_sampling_ratio"),
-        f"分地区三级案件抽访比例（{_when(ctx)}决定的案件）", footnote(ctx, TIER3_CALIBER), "无三级案件",
+        f"分地区三级案件抽访比例（{_when(ctx)}决定的案件）", footnote(ctx, TIER3_CALIBER, "tier3_sampling_ratio"), "无三级案件",
     ), "revisits_sampling_by_region")
 
 
@@ -119,7 +119,7 @@ def overdue_list(ctx) -> None:
 
 def data_quality(ctx) -> None:
     ctx.notes.extend(quality.revisits(run(revisit_quality, ctx.filters)))
-    ctx.notes.extend(data_check_sentences(ctx, ("case_revisits",)))
+    ctx.notes.extend(data_check_sentences(ctx, topic_tables("revisits")))
 
 
 show_page(

@@ -30,6 +30,18 @@ PAGES = {
     "penalties": ("pages/penalties.py", "包容审慎减免处罚"),
 }
 
+TOPIC_TABLES = {
+    "market": ("enterprises",),
+    "credit_risk": ("credit_risk_assessments", "enterprises"),
+    "inspections": ("inspections", "inspection_tasks"),
+    "lists": ("abnormal_list_entries", "serious_violation_entries"),
+    "annual_reports": ("annual_reports",),
+    "revisits": ("case_revisits", "enforcement_cases"),
+    "penalties": ("enforcement_cases",),
+}
+"""The reporting tables each topic's figures are computed from: a data fault found in one of them
+(queries/quality.py) is noted beside every figure of the topic and in the page's data-quality box."""
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -60,6 +72,8 @@ class Metric:
     signed: bool = False
     """A count that can be negative (the net inflow): printed with its sign, and its percentage
     change given only against a positive comparison."""
+    topic: str = ""
+    """The key of TOPIC_TABLES the figure is computed from (default: its page's)."""
 
     @property
     def page_path(self) -> str:
@@ -72,6 +86,16 @@ class Metric:
     @property
     def short(self) -> str:
         return self.short_label or self.label
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The reporting tables this figure is computed from (TOPIC_TABLES)."""
+        return TOPIC_TABLES[_topic(self)]
+
+
+def _topic(metric: Metric) -> str:
+    """The figure's topic: declared, else its page's (the overview's own figures are the market's)."""
+    return metric.topic or ("market" if metric.page == "overview" else metric.page)
 
 
 def _validate(metric: Metric) -> Metric:
@@ -86,6 +110,8 @@ def _validate(metric: Metric) -> Metric:
         problems.append(f"page {metric.page!r} is not one of {tuple(PAGES)}")
     if metric.kind == "rate" and not (metric.numerator and metric.denominator and metric.count_unit):
         problems.append("a rate needs numerator, denominator and count_unit")
+    if _topic(metric) not in TOPIC_TABLES:
+        problems.append(f"topic {metric.topic!r} is not one of {tuple(TOPIC_TABLES)}")
     if not metric.caliber:
         problems.append("no 口径 sentence")
     if problems:
@@ -196,13 +222,13 @@ METRICS: dict[str, Metric] = _registry(
     Metric("annual_report_rate", "年报公示率", "%", "rate", RISE_GOOD,
            "应报企业（上年末前成立、截至日未注销）中截至日已公示上年度年报的比例；与上一年度同期比", "lists",
            target="annual_report_rate", numerator="submitted_count", denominator="required_count", count_unit="户",
-           english="Annual-report filing rate"),
+           topic="annual_reports", english="Annual-report filing rate"),
     Metric("annual_report_required", "应报户数", "户", "count", NEUTRAL, "上年末前成立、截至日未注销的企业", "lists",
-           english="Required to file"),
+           topic="annual_reports", english="Required to file"),
     Metric("annual_report_unfiled", "未公示户数", "户", "count", RISE_BAD, "应报而截至日未公示的企业", "lists",
-           english="Not yet filed"),
+           topic="annual_reports", english="Not yet filed"),
     Metric("annual_report_late", "其中逾期公示户数", "户", "count", RISE_BAD, "6月30日之后公示的企业", "lists",
-           short_label="逾期公示", english="Filed late"),
+           short_label="逾期公示", topic="annual_reports", english="Filed late"),
     # §4 revisits
     Metric("revisits_due", "本期应回访", "次", "count", NEUTRAL, "到期日在本期内（至数据截至日）的应回访记录", "revisits",
            english="Revisits due"),
@@ -243,6 +269,11 @@ def metric(code: str) -> Metric:
         return METRICS[code]
     except KeyError:
         raise KeyError(f"metric {code!r} is not in queries.metrics.METRICS") from None
+
+
+def topic_tables(*topics: str) -> tuple[str, ...]:
+    """The tables of `topics` (TOPIC_TABLES), each once, in order: what a page's data checks read."""
+    return tuple(dict.fromkeys(table for topic in topics for table in TOPIC_TABLES[topic]))
 
 
 def target_metrics() -> tuple[Metric, ...]:
