@@ -147,11 +147,15 @@ def _bootstrap() -> PageContext:
         st.warning(notice)
     if filters.notice:
         st.info(filters.notice)
+    # A county-scoped viewer's pages know only the city and their counties (no other county's
+    # name, outline or line reaches a chart); the city figure comes from its own query (ui.city_run).
+    regions = access.visible_regions(regions, person)
     ctx = PageContext(
         filters=filters,
         names=DisplayNames(zip(regions["code"], regions["name"])),
         regions=regions,
         data_date=data_date,
         bureau_name=bureau_name,
+        scope=person.counties,
     )
     return ctx

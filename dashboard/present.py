@@ -148,9 +148,10 @@ def present_context(default_screen: str, screens: tuple[str, ...]) -> tuple[Page
         **to_url(filters), "mode": MODE, "screen": show.screen, "asof": pinned.isoformat(),
         **({"rotate": str(show.rotate_seconds)} if show.rotate_seconds else {}),
     })
+    regions = access.visible_regions(regions, person)
     ctx = PageContext(
         filters=filters, names=DisplayNames(zip(regions["code"], regions["name"])), regions=regions,
-        data_date=pinned, bureau_name=as_text(meta.get("bureau_name")),
+        data_date=pinned, bureau_name=as_text(meta.get("bureau_name")), scope=person.counties,
     )
     return ctx, show, notices
 

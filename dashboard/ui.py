@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -52,6 +52,9 @@ class PageContext:
     data_date: date
     bureau_name: str
     notes: list[str] = field(default_factory=list)
+    scope: tuple[str, ...] | None = None
+    """The viewer's counties (dashboard/access.py): None = the whole city; with a set of
+    counties, headline cards show the city figure beside theirs (`whole_city`)."""
 
 
 Section = Callable[[PageContext], None]
@@ -179,6 +182,24 @@ def footnote(ctx: PageContext, caliber: str, figure: str | None = None) -> str:
     return f"{text}<br>{line}" if line else text
 
 
+def whole_city(ctx: PageContext) -> Filters | None:
+    """The page's filter over the whole city (same period and comparison) when the viewer sees a
+    set of counties, so a card can show the city figure as context; None for a whole-city
+    viewer (who sees it already) and with no sign-in."""
+    if ctx.scope is None:
+        return None
+    return replace(ctx.filters, counties=(), office=None)
+
+
+def city_run(ctx: PageContext, function, *args, **kwargs):
+    """`run(function, <the whole-city filter>, ...)`: the same query as the card's, for the whole
+    city, through the shared cache; None when `whole_city` is None."""
+    from dashboard.cache import run
+
+    city = whole_city(ctx)
+    return None if city is None else run(function, city, *args, **kwargs)
+
+
 SHOWN_FIGURES = "_shown_figures"
 """session_state key of the figure codes this run's cards drew, in order (the page tests check
 every card is a registry figure: tests/test_metric_registry.py)."""
@@ -211,10 +232,11 @@ def target_of(code: str) -> float:
 
 
 def _card(code: str, label: str | None, value: str, help_note: str | None, short: bool, delta: dict,
-          ctx: PageContext) -> None:
+          ctx: PageContext, city: str | None = None) -> None:
     """One st.metric for the registry figure `code`: its label (or `label`, for one with a runtime
     part such as a date) and its 口径 as the tooltip (with `help_note` after it); under it, a
-    short line when the tables it is computed from have data faults (the sentences in the tooltip)."""
+    short line when the tables it is computed from have data faults (the sentences in the tooltip),
+    and `city` (the whole city's figure, formatted) as a reference for a county-scoped viewer."""
     figure = metric(code)
     shown = label or (figure.short if short else figure.label)
     help_text = f"{figure.caliber}。{help_note}" if help_note else f"{figure.caliber}。"
@@ -225,23 +247,29 @@ def _card(code: str, label: str | None, value: str, help_note: str | None, short
         help_text = f"{help_text}\n\n数据问题：{fault_text}"
     st.session_state.setdefault(SHOWN_FIGURES, []).append(code)
     st.metric(shown, value, help=help_text, border=True, icon=figure.icon or None, **delta)
+    if city is not None:
+        st.caption(f"全市：{city}", help=f"同一口径下全市的数字，供对照。{figure.caliber}。")
     if fault_line:
         st.caption(fault_line, help=fault_text)
 
 
 def count_card(code: str, value, previous, ctx: PageContext, *, label: str | None = None,
-               help_note: str | None = None, short: bool = False) -> None:
+               help_note: str | None = None, short: bool = False, city=None) -> None:
     """A count with its difference and percentage change vs the comparison period. A count that
     can be negative (the registry's `signed`) is printed with its sign and gets a percentage
-    change only against a positive comparison (−6 vs −2 is not "+200%")."""
+    change only against a positive comparison (−6 vs −2 is not "+200%"). `city`: the whole city's
+    count (city_run), shown under the card."""
     signed = metric(code).signed
     change = None if previous is None or value is None else int(value) - int(previous)
     text = DASH
     if change is not None:
         show_pct = previous > 0 if signed else True
         text = fmt_signed_count(change) + (f"（{pct_change(value, previous)}）" if show_pct else "")
-    shown = fmt_signed_count(value) if signed and value is not None else fmt_count(value)
-    _card(code, label, shown, help_note, short, _delta(code, text, change, ctx), ctx)
+    def written(count):
+        return fmt_signed_count(count) if signed and count is not None else fmt_count(count)
+
+    _card(code, label, written(value), help_note, short, _delta(code, text, change, ctx), ctx,
+          None if city is None else written(city))
 
 
 def is_small_sample(den) -> bool:
@@ -250,10 +278,12 @@ def is_small_sample(den) -> bool:
 
 
 def rate_card(code: str, num: int, den: int, q_num: int | None, q_den: int | None, ctx: PageContext, *,
-              label: str | None = None, help_note: str | None = None, short: bool = False) -> None:
+              label: str | None = None, help_note: str | None = None, short: bool = False,
+              city: tuple[int, int] | None = None) -> None:
     """A rate with its change in percentage points; a figure with a target (the registry's) says
     达标 / 未达标 in words before its label. Over a small sample (is_small_sample) the value
-    carries its fraction, the verdict is 样本少 and the change is neither 改善 nor 变差."""
+    carries its fraction, the verdict is 样本少 and the change is neither 改善 nor 变差. `city`: the
+    whole city's (numerator, denominator), shown under the card."""
     figure = metric(code)
     value = fmt_rate(num, den)
     label = label or (figure.short if short else figure.label)
@@ -278,36 +308,42 @@ def rate_card(code: str, num: int, den: int, q_num: int | None, q_den: int | Non
     delta = _delta(code, fmt_pp(points), shown, ctx)
     if small and delta.get("delta") is not None:
         delta.update(delta_color="off", delta_description=f"样本少（{comparison_phrase(ctx.filters)}）")
-    _card(code, label, value, help_note, short, delta, ctx)
+    _card(code, label, value, help_note, short, delta, ctx, None if city is None else fmt_rate(*city))
 
 
 def summary_rate_card(code: str, now, before, ctx: PageContext, **card) -> None:
     """rate_card of a rate whose numerator and denominator (the registry's fields) are attributes
-    of a topic's summary for the period (`now`) and the comparison period (`before`)."""
+    of a topic's summary for the period (`now`) and the comparison period (`before`); `city`: the
+    same summary for the whole city (city_run), or None."""
     figure = metric(code)
     parts = [getattr(summary, field) for summary in (now, before) for field in (figure.numerator, figure.denominator)]
+    city = card.pop("city", None)
+    if city is not None:
+        card["city"] = (getattr(city, figure.numerator), getattr(city, figure.denominator))
     rate_card(code, *parts, ctx, **card)
 
 
 def money_card(code: str, yuan, previous_yuan, ctx: PageContext, *, label: str | None = None,
-               help_note: str | None = None, short: bool = False) -> None:
+               help_note: str | None = None, short: bool = False, city=None) -> None:
     """Money in 万元 with the difference in 万元 (and % change only when the comparison is positive)."""
     change = None if previous_yuan is None else yuan - previous_yuan
     text = fmt_signed_wan(change) if change is not None else DASH
     if change is not None and previous_yuan > 0:
         text += f"（{pct_change(yuan, previous_yuan)}）"
     shown = None if change is None else to_wan(change)
-    _card(code, label, fmt_wan(yuan), help_note, short, _delta(code, text, shown, ctx), ctx)
+    _card(code, label, fmt_wan(yuan), help_note, short, _delta(code, text, shown, ctx), ctx,
+          None if city is None else fmt_wan(city))
 
 
 def days_card(code: str, days, previous_days, ctx: PageContext, *, label: str | None = None,
-              help_note: str | None = None, short: bool = False) -> None:
+              help_note: str | None = None, short: bool = False, city=None) -> None:
     """A number of days (one decimal, "—" for none) with its difference in days."""
     change = None
     if days is not None and previous_days is not None:
         change = round_half_away(days - previous_days, 1)
     text = DASH if change is None else f"{change.normalize():+f}天"
-    _card(code, label, fmt_days(days), help_note, short, _delta(code, text, change, ctx), ctx)
+    _card(code, label, fmt_days(days), help_note, short, _delta(code, text, change, ctx), ctx,
+          None if city is None else fmt_days(city))
 
 
 def download_name(basename: str, ctx: PageContext) -> str:

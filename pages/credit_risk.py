@@ -13,7 +13,7 @@ from dashboard.detail_table import detail_table
 from dashboard.filters import drill_into, region_phrase, switch_preset
 from dashboard.format import fmt_count, fmt_date
 from dashboard.i18n import region_name
-from dashboard.ui import data_check_sentences
+from dashboard.ui import city_run, data_check_sentences
 from dashboard.ui import count_card, download_buttons, footnote, rate_card, show_chart, show_page, show_sections, side_by_side
 from dashboard.ui import table as show_table
 from queries import credit_risk as cr
@@ -31,33 +31,44 @@ def distributions(ctx):
     return run(cr.grade_distributions, ctx.filters, entity_types=SCOPE)
 
 
+def city_totals(ctx):
+    """The whole city's grade totals at P's as-of date, for a county-scoped viewer (else None)."""
+    city = city_run(ctx, cr.grade_distributions, entity_types=SCOPE)
+    return None if city is None else cr.grade_totals(city[0])
+
+
 def headline_cards(ctx) -> None:
     """metrics.md's headline: rated enterprises, high-risk share, D count, 未分类."""
     now, then = (cr.grade_totals(d) for d in distributions(ctx))
+    city = city_totals(ctx)
     note = _as_of_note(ctx)
     cards = st.columns(4)
     with cards[0]:
-        count_card("rated_count", now.rated_count, then.rated_count, ctx, help_note=note)
+        count_card("rated_count", now.rated_count, then.rated_count, ctx, help_note=note, city=city and city.rated_count)
     with cards[1]:
-        rate_card("high_risk_share", *_parts(now.high_risk), *_parts(then.high_risk), ctx, help_note=note)
+        rate_card("high_risk_share", *_parts(now.high_risk), *_parts(then.high_risk), ctx, help_note=note,
+                  city=city and _parts(city.high_risk))
     with cards[2]:
-        count_card("d_count", now.d_count, then.d_count, ctx, help_note=note)
+        count_card("d_count", now.d_count, then.d_count, ctx, help_note=note, city=city and city.d_count)
     with cards[3]:
-        count_card("unrated_count", now.unrated_count, then.unrated_count, ctx, help_note=note, short=True)
+        count_card("unrated_count", now.unrated_count, then.unrated_count, ctx, help_note=note, short=True,
+                   city=city and city.unrated_count)
     st.caption(f"口径：{SCOPE_PHRASE}；各项数字均按此范围计。")
 
 
 def grade_cards(ctx) -> None:
     """The rest of the grade distribution: A, B and C counts and the D share."""
     now, then = (cr.grade_totals(d) for d in distributions(ctx))
+    city = city_totals(ctx)
     note = _as_of_note(ctx)
     cards = st.columns(4)
     for column, grade in zip(cards, ("A", "B", "C")):
         with column:
             code = f"{grade.lower()}_count"
-            count_card(code, getattr(now, code), getattr(then, code), ctx, help_note=note)
+            count_card(code, getattr(now, code), getattr(then, code), ctx, help_note=note, city=city and getattr(city, code))
     with cards[3]:
-        rate_card("d_share", *_parts(now.d_share), *_parts(then.d_share), ctx, help_note=note)
+        rate_card("d_share", *_parts(now.d_share), *_parts(then.d_share), ctx, help_note=note,
+                  city=city and _parts(city.d_share))
 
 
 def _as_of_note(ctx) -> str:

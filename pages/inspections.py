@@ -12,7 +12,7 @@ from dashboard.db import DataError
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_rate
 from dashboard.i18n import ALL_REGIONS
-from dashboard.ui import data_check_sentences
+from dashboard.ui import city_run, data_check_sentences
 from dashboard.ui import count_card, download_buttons, footnote, in_tabs, show_chart, show_page, summary_rate_card
 from dashboard.ui import table as show_table
 from queries import inspections as q
@@ -30,14 +30,16 @@ def headline_cards(ctx) -> None:
     """Two rows of five: plan progress and the three targets first, then the detail figures."""
     now = run(q.headline, ctx.filters)
     before = run(q.headline, ctx.filters.compared())
+    city = city_run(ctx, q.headline)
 
     def rate(column, code, help_note=None, short=False):
         with column:
-            summary_rate_card(code, now, before, ctx, help_note=help_note, short=short)
+            summary_rate_card(code, now, before, ctx, help_note=help_note, short=short, city=city)
 
     def count(column, code, field, label=None, help_note=None):
         with column:
-            count_card(code, getattr(now, field), getattr(before, field), ctx, label=label, help_note=help_note)
+            count_card(code, getattr(now, field), getattr(before, field), ctx, label=label, help_note=help_note,
+                       city=city and getattr(city, field))
 
     row = st.columns(5)
     rate(row[0], "completion_rate", short=True)

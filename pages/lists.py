@@ -15,7 +15,7 @@ from dashboard.cache import run
 from dashboard.db import DataError
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_date, fmt_range
-from dashboard.ui import data_check_sentences
+from dashboard.ui import city_run, data_check_sentences
 from dashboard.ui import (
     count_card,
     days_card,
@@ -61,16 +61,17 @@ def narrow_footnote(ctx, caliber: str, figure: str) -> str:
 def headline(ctx, list_name: str) -> None:
     f = ctx.filters
     flows, before = run(list_flows, f, list_name), run(list_flows, f.compared(), list_name)
+    city = city_run(ctx, list_flows, list_name)
     cards = st.columns(4)
     with cards[0]:
-        count_card("inflow", flows.inflow, before.inflow, ctx)
+        count_card("inflow", flows.inflow, before.inflow, ctx, city=city and city.inflow)
     with cards[1]:
-        count_card("outflow", flows.outflow, before.outflow, ctx)
+        count_card("outflow", flows.outflow, before.outflow, ctx, city=city and city.outflow)
     with cards[2]:
-        count_card("net", flows.net, before.net, ctx)
+        count_card("net", flows.net, before.net, ctx, city=city and city.net)
     with cards[3]:
         count_card("stock", flows.closing_stock, before.closing_stock, ctx,
-                   label=f"{metric('stock').label}（{fmt_date(f.period.as_of)}）")
+                   label=f"{metric('stock').label}（{fmt_date(f.period.as_of)}）", city=city and city.closing_stock)
     sentence = (
         f"期初在册 {fmt_count(flows.opening_stock)}（截至{fmt_date(f.period.start - timedelta(days=1))}）"
         f" ＋ 本期列入 {fmt_count(flows.inflow)} − 本期移出 {fmt_count(flows.outflow)}"
@@ -132,12 +133,13 @@ def breakdown_charts(ctx, list_name: str) -> None:
 def credit_repair_cards(ctx, list_name: str) -> None:
     f = ctx.filters
     repair, before = run(credit_repair, f, list_name), run(credit_repair, f.compared(), list_name)
+    city = city_run(ctx, credit_repair, list_name)
     st.subheader("信用修复")
     cards = st.columns(4)
     with cards[0]:
-        count_card("credit_repair", repair.count, before.count, ctx)
+        count_card("credit_repair", repair.count, before.count, ctx, city=city and city.count)
     with cards[1]:
-        days_card("repair_median_days", repair.median_days, before.median_days, ctx)
+        days_card("repair_median_days", repair.median_days, before.median_days, ctx, city=city and city.median_days)
 
 
 def warning_table(ctx) -> None:
@@ -174,17 +176,23 @@ def annual_report_section(ctx) -> None:
     # The season is compared with the last season at the same date, whatever comparison the
     # filter chose: the cards say 较去年同期.
     season_ctx = replace(ctx, filters=replace(f, comparison_mode="year_ago"))
+    city = city_run(ctx, annual_report_rate_parts, False)
+    city = None if city is None else city.set_index("region_code").loc[TOTAL]
     cards = st.columns(4)
     with cards[0]:
         rate_card("annual_report_rate", int(total.submitted_count), int(total.required_count),
-                  int(prior.submitted_count), int(prior.required_count), season_ctx)
+                  int(prior.submitted_count), int(prior.required_count), season_ctx,
+                  city=None if city is None else (int(city.submitted_count), int(city.required_count)))
     with cards[1]:
-        count_card("annual_report_required", int(total.required_count), int(prior.required_count), season_ctx)
+        count_card("annual_report_required", int(total.required_count), int(prior.required_count), season_ctx,
+                   city=None if city is None else int(city.required_count))
     with cards[2]:
         count_card("annual_report_unfiled", int(total.required_count - total.submitted_count),
-                   int(prior.required_count - prior.submitted_count), season_ctx)
+                   int(prior.required_count - prior.submitted_count), season_ctx,
+                   city=None if city is None else int(city.required_count - city.submitted_count))
     with cards[3]:
-        count_card("annual_report_late", int(total.late_count), int(prior.late_count), season_ctx)
+        count_card("annual_report_late", int(total.late_count), int(prior.late_count), season_ctx,
+                   city=None if city is None else int(city.late_count))
     annual_report_charts(ctx, now, then)
 
 

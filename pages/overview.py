@@ -25,6 +25,7 @@ from dashboard.ui import (
     side_by_side,
     summary_rate_card,
 )
+from dashboard.ui import city_run
 from dashboard.ui import table as show_table
 from queries import credit_risk, inspections, lists, market, penalties, revisits
 from queries.annual_reports import annual_report_rate_parts, season
@@ -108,38 +109,45 @@ def credit_cards(ctx) -> None:
         credit_risk.grade_totals(run(credit_risk.grade_distributions, f, entity_types=scope)[0])
         for f in (ctx.filters, ctx.filters.compared())
     )
+    city = city_run(ctx, credit_risk.grade_distributions, entity_types=scope)
+    city = None if city is None else credit_risk.grade_totals(city[0]).high_risk
     rate_card("high_risk_share", now.high_risk.numerator, now.high_risk.denominator,
-              then.high_risk.numerator, then.high_risk.denominator, ctx, help_note=f"{scope_phrase(scope)}。")
+              then.high_risk.numerator, then.high_risk.denominator, ctx, help_note=f"{scope_phrase(scope)}。",
+              city=city and (city.numerator, city.denominator))
 
 
 def inspection_cards(ctx) -> None:
     topic_link("pages/inspections.py")
     now, then = _now_and_then(ctx, inspections.headline)
+    city = city_run(ctx, inspections.headline)
     left, right = st.columns(2)
     with left:
-        summary_rate_card("completion_rate", now, then, ctx)
+        summary_rate_card("completion_rate", now, then, ctx, city=city)
     with right:
-        summary_rate_card("publication_timeliness", now, then, ctx)
+        summary_rate_card("publication_timeliness", now, then, ctx, city=city)
 
 
 def list_cards(ctx) -> None:
     topic_link("pages/lists.py")
     now, then = _now_and_then(ctx, lists.list_flows, "abnormal")
+    city = city_run(ctx, lists.list_flows, "abnormal")
     for column, code in zip(st.columns(2), ("inflow", "outflow")):
         with column:
-            count_card(code, getattr(now, code), getattr(then, code), ctx, label=f"经营异常名录{metric(code).short}")
+            count_card(code, getattr(now, code), getattr(then, code), ctx, label=f"经营异常名录{metric(code).short}",
+                       city=city and getattr(city, code))
 
 
 def revisit_card(ctx) -> None:
     topic_link("pages/revisits.py")
     now, then = _now_and_then(ctx, revisits.revisit_summary)
-    summary_rate_card("revisit_rate", now, then, ctx)
+    summary_rate_card("revisit_rate", now, then, ctx, city=city_run(ctx, revisits.revisit_summary))
 
 
 def penalty_card(ctx) -> None:
     topic_link("pages/penalties.py")
     now, then = _now_and_then(ctx, penalties.penalty_summary)
-    money_card("waived_amount", now.waived_yuan, then.waived_yuan, ctx)
+    city = city_run(ctx, penalties.penalty_summary)
+    money_card("waived_amount", now.waived_yuan, then.waived_yuan, ctx, city=city and city.waived_yuan)
 
 
 MARKET_CALIBER = (
@@ -154,20 +162,25 @@ def market_cards(ctx) -> None:
     card's tooltip and in the breakdown tables)."""
     f = ctx.filters
     now, then = _now_and_then(ctx, market.market_summary)
+    city = city_run(ctx, market.market_summary)
     st.subheader("市场主体发展", help=MARKET_CALIBER)
     cards = st.columns(4)
     with cards[0]:
         count_card("market_total", now.total_count, then.total_count, ctx,
-                   help_note=f"截至{fmt_date(f.period.as_of)}，对比{fmt_date(f.comparison.as_of)}。")
+                   help_note=f"截至{fmt_date(f.period.as_of)}，对比{fmt_date(f.comparison.as_of)}。",
+                   city=city and city.total_count)
     with cards[1]:
         rate_card("market_growth", now.growth_count, now.year_ago_count, None, None, ctx, short=True,
                   help_note=f"{fmt_date(f.period.as_of)}总量{fmt_count(now.total_count)}户，"
-                            f"{fmt_date(market.year_ago(f))}总量{fmt_count(now.year_ago_count)}户。")
+                            f"{fmt_date(market.year_ago(f))}总量{fmt_count(now.year_ago_count)}户。",
+                  city=city and (city.growth_count, city.year_ago_count))
     with cards[2]:
         count_card("market_new", now.new_count, then.new_count, ctx, label="本期新设",
-                   help_note=f"本期净增（新设 − 注销）{fmt_signed_count(now.net_count)}户。")
+                   help_note=f"本期净增（新设 − 注销）{fmt_signed_count(now.net_count)}户。",
+                   city=city and city.new_count)
     with cards[3]:
-        count_card("market_closed", now.closed_count, then.closed_count, ctx, label="本期注销")
+        count_card("market_closed", now.closed_count, then.closed_count, ctx, label="本期注销",
+                   city=city and city.closed_count)
 
 
 def _market_rows(frame, first_column: str, names) -> list[dict]:

@@ -10,7 +10,7 @@ from dashboard.briefing import briefing_subject, penalties_sentence
 from dashboard.cache import run
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_range
-from dashboard.ui import data_check_sentences
+from dashboard.ui import city_run, data_check_sentences
 from dashboard.ui import count_card, download_buttons, footnote, in_tabs, money_card, show_chart, show_page
 from queries import penalties as q
 from queries.common import TOTAL
@@ -36,10 +36,11 @@ def headline_cards(ctx) -> None:
     """免罚, 从轻减轻, 减免处罚金额 / 从重, 从重罚没, 罚没款合计, each against the comparison period."""
     now = run(q.penalty_summary, ctx.filters)
     before = run(q.penalty_summary, ctx.filters.compared())
+    city = city_run(ctx, q.penalty_summary)
     columns = [*st.columns(3), *st.columns(3)]
     for column, (card, code, field) in zip(columns, HEADLINE_CARDS):
         with column:
-            card(code, getattr(now, field), getattr(before, field), ctx)
+            card(code, getattr(now, field), getattr(before, field), ctx, city=city and getattr(city, field))
 
 
 def briefing(ctx) -> None:

@@ -10,7 +10,7 @@ from dashboard.cache import run
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_range
 from dashboard.i18n import region_name
-from dashboard.ui import data_check_sentences
+from dashboard.ui import city_run, data_check_sentences
 from dashboard.ui import (
     count_card,
     footnote,
@@ -46,20 +46,21 @@ def _when(ctx) -> str:
 def headline_cards(ctx) -> None:
     """The rates judged against a target lead each row, twice as wide as the counts beside them."""
     now, then = _summaries(ctx)
+    city = city_run(ctx, revisit_summary)
     rate_column, due, done = st.columns([2, 1, 1])
     with rate_column:
-        summary_rate_card("revisit_rate", now, then, ctx)
+        summary_rate_card("revisit_rate", now, then, ctx, city=city)
     with due:
-        count_card("revisits_due", now.due_count, then.due_count, ctx)
+        count_card("revisits_due", now.due_count, then.due_count, ctx, city=city and city.due_count)
     with done:
-        count_card("revisits_done", now.done_count, then.done_count, ctx)
+        count_card("revisits_done", now.done_count, then.done_count, ctx, city=city and city.done_count)
     tier3_column, on_time, overdue = st.columns([2, 1, 1])
     with tier3_column:
-        summary_rate_card("tier3_sampling_ratio", now, then, ctx)
+        summary_rate_card("tier3_sampling_ratio", now, then, ctx, city=city)
     with on_time:
-        summary_rate_card("revisit_on_time_rate", now, then, ctx)
+        summary_rate_card("revisit_on_time_rate", now, then, ctx, city=city)
     with overdue:
-        count_card("revisits_overdue", now.overdue_count, then.overdue_count, ctx)
+        count_card("revisits_overdue", now.overdue_count, then.overdue_count, ctx, city=city and city.overdue_count)
 
 
 def by_tier(ctx) -> None:
