@@ -71,6 +71,12 @@ def scope_of(entry: dict | None) -> tuple[str, ...] | None:
     return tuple(str(c).strip() for c in counties)
 
 
+def user_scope(name: str) -> tuple[str, ...] | None:
+    """The scope of the access file's user `name` (an unknown user: nothing, deny by default)."""
+    users = (_access_file().get("credentials") or {}).get("usernames") or {}
+    return scope_of(users.get(name))
+
+
 def request_headers() -> dict:
     """The current request's headers (a function, so tests can stand in for a proxy)."""
     try:

@@ -2,8 +2,13 @@
 
     python -m dashboard.briefing --preset last_week --format pdf,docx,pptx --out briefings/
 
+With `--user NAME` the briefing is that user's (the access file, DASHBOARD_AUTH_FILE): a user
+scoped to counties gets their counties (all of them unless --county names some of them), and a
+county outside the scope, or a user without one, is refused.
+
 Exit status 0 on success (the written paths on stdout); 1 with one Chinese sentence on stderr
-when the database cannot be read or the period has no data; 2 for a malformed option.
+when the database cannot be read, the period has no data or the user's scope refuses the
+counties; 2 for a malformed option.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--compare", choices=COMPARISONS, default="previous", help=f"对比方式（默认 previous）：{comparisons}")
     p.add_argument("--county", type=_codes, default=(), help="旗县市区代码，逗号分隔（不给为全市），如 150502,150523")
     p.add_argument("--office", help="市场监管所代码（仅当 --county 只给一个旗县市区时）")
+    p.add_argument("--user", help="按访问配置文件（DASHBOARD_AUTH_FILE）中该账号的查看范围生成")
     p.add_argument("--format", dest="formats", type=_formats, default=("pdf", "docx", "pptx"),
                    help="输出格式，逗号分隔：pdf（A4 周报）、docx（可编辑 Word）、pptx（16:9 会议幻灯片）、"
                         "png（每节一张 1920×1080 图，写入一个文件夹）；默认 pdf,docx,pptx")
@@ -103,9 +109,13 @@ def main(argv: list[str] | None = None) -> int:
         from data.demo import ensure_demo_database
 
         ensure_demo_database(progress=lambda fraction, text: progress(fraction * 0.05, f"演示数据库：{text}"))
+    counties, refusal = scoped_counties(args.user, args.county)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 1
     run = QueryRunner(url)
     try:
-        ctx = load_context(run, args.preset, args.compare, custom, args.county, args.office)
+        ctx = load_context(run, args.preset, args.compare, custom, counties, args.office)
         _, outputs = briefing_outputs(run, ctx, args.formats, args.topics, progress)
         for path in write_outputs(outputs, args.out):
             print(path)
@@ -116,6 +126,24 @@ def main(argv: list[str] | None = None) -> int:
         images.stop()
         run.close()
     return 0
+
+
+def scoped_counties(user: str | None, counties: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    """(the counties the briefing covers, None) within `user`'s scope, or ((), the refusal); without
+    a user, the counties asked for."""
+    if user is None:
+        return counties, None
+    from dashboard.access import user_scope
+
+    allowed = user_scope(user)
+    if allowed is None:
+        return counties, None
+    if not allowed:
+        return (), f"账号 {user} 尚未配置可查看的旗县市区，不生成简报。"
+    refused = [c for c in counties if c not in allowed]
+    if refused:
+        return (), f"旗县市区 {'、'.join(refused)} 不在账号 {user} 的查看范围内，不生成简报。"
+    return counties or allowed, None
 
 
 if __name__ == "__main__":
