@@ -20,6 +20,7 @@ import streamlit as st
 from sqlalchemy import select
 from sqlalchemy.engine import Engine, make_url
 
+from dashboard.cancel import WATCHDOG
 from dashboard.config import cache_ttl_seconds, database_url, duckdb_memory_mb
 from dashboard.db import DataError, QueryTimedOut, readonly_engine, translate_error
 from queries.schema import report_meta
@@ -145,7 +146,8 @@ def _cached(url: str, stamp: str, query_name: str, args: tuple, kwargs: tuple, o
     try:
         if on_engine:
             return function(engine_for(url), *args, **dict(kwargs))
-        with engine_for(url).connect() as conn:
+        # Watched: a statement of a session that has gone is interrupted (dashboard/cancel.py).
+        with engine_for(url).connect() as conn, WATCHDOG.watching(conn):
             return function(conn, *args, **dict(kwargs))
     except Exception as exc:  # noqa: BLE001 - every failure becomes one Chinese sentence
         raise translate_error(exc, url) from exc
