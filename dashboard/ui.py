@@ -200,6 +200,12 @@ def city_run(ctx: PageContext, function, *args, **kwargs):
     return None if city is None else run(function, city, *args, **kwargs)
 
 
+def with_city_row(table: pd.DataFrame, city_table: pd.DataFrame | None) -> pd.DataFrame:
+    """A region table ending with the whole city's row (`city_table`: the same builder's total
+    row over the whole-city filter, labelled 全市), for a county-scoped viewer; else `table`."""
+    return table if city_table is None else pd.concat([table, city_table], ignore_index=True)
+
+
 SHOWN_FIGURES = "_shown_figures"
 """session_state key of the figure codes this run's cards drew, in order (the page tests check
 every card is a registry figure: tests/test_metric_registry.py)."""

@@ -13,7 +13,7 @@ from dashboard.detail_table import detail_table
 from dashboard.filters import drill_into, region_phrase, switch_preset
 from dashboard.format import fmt_count, fmt_date
 from dashboard.i18n import region_name
-from dashboard.ui import city_run, data_check_sentences
+from dashboard.ui import city_run, data_check_sentences, with_city_row
 from dashboard.ui import count_card, download_buttons, footnote, rate_card, show_chart, show_page, show_sections, side_by_side
 from dashboard.ui import table as show_table
 from queries import credit_risk as cr
@@ -225,6 +225,10 @@ def region_table(ctx, figures) -> None:
     # With one office chosen its own row is the total: no second "开鲁县·…所" row with the same numbers.
     totals = tuple(cr.grade_totals(d) for d in distributions(ctx))
     frame = charts.county_table(figures, totals, None if f.office else region_phrase(f, ctx.names), region_title)
+    city = city_run(ctx, cr.grade_distributions, entity_types=SCOPE)
+    if city is not None:
+        city_totals_pq = tuple(cr.grade_totals(d) for d in city)
+        frame = with_city_row(frame, charts.county_table(figures.iloc[:0], city_totals_pq, "全市", region_title))
     st.markdown(f"#### {region_title}信用风险分类明细（{fmt_date(f.period.as_of)}）")
     show_table(frame, key="credit_table")
     download_buttons(frame, f"企业信用风险分类_{f.period.as_of.isoformat()}", ctx, key="credit_table_download")

@@ -12,7 +12,7 @@ from dashboard.db import DataError
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_count, fmt_date, fmt_range, fmt_rate
 from dashboard.i18n import ALL_REGIONS
-from dashboard.ui import city_run, data_check_sentences
+from dashboard.ui import city_run, data_check_sentences, with_city_row
 from dashboard.ui import count_card, download_buttons, footnote, in_tabs, show_chart, show_page, summary_rate_card
 from dashboard.ui import table as show_table
 from queries import inspections as q
@@ -74,6 +74,9 @@ def by_region(ctx) -> None:
     total_label = ALL_REGIONS if not f.counties else "合计"
     # One office is its own total: no second row with the same numbers.
     table = charts.region_table(frame if f.office else figures, ctx.names, goals, total_label)
+    city = city_run(ctx, q.region_figures_with_total)
+    if city is not None:
+        table = with_city_row(table, charts.region_table(city[city["region_code"] == q.TOTAL], ctx.names, goals, "全市"))
     show_table(charts.mark_shortfalls(table))
     download_buttons(table, "双随机抽查_分地区", ctx, key="双随机抽查_分地区")
 

@@ -10,7 +10,7 @@ from dashboard.briefing import briefing_subject, penalties_sentence
 from dashboard.cache import run
 from dashboard.detail_table import detail_table, region_keys
 from dashboard.format import fmt_range
-from dashboard.ui import city_run, data_check_sentences
+from dashboard.ui import city_run, data_check_sentences, with_city_row
 from dashboard.ui import count_card, download_buttons, footnote, in_tabs, money_card, show_chart, show_page
 from queries import penalties as q
 from queries.common import TOTAL
@@ -105,6 +105,9 @@ def region_table(ctx) -> None:
     if f.office:  # one office is its own total: no second row with the same numbers
         figures = figures[figures["region_code"] != TOTAL]
     table = charts.region_table(figures, ctx.names, "合计")
+    city = city_run(ctx, q.cases_by_region_with_total)
+    if city is not None:
+        table = with_city_row(table, charts.region_table(city[city["region_code"] == TOTAL], ctx.names, "全市"))
     st.subheader("分地区明细")
     money = {heading: st.column_config.NumberColumn(heading, format="%.2f") for heading in table.columns if "万元" in heading}
     st.dataframe(table, hide_index=True, column_config=money)

@@ -69,3 +69,22 @@ def test_whole_city_viewers_see_no_city_line(monkeypatch, url, proxy, user, acce
     assert not at.exception, at.exception
     assert not any(caption.value.startswith("全市：") for caption in at.caption)
     assert line_beside(at, "高风险占比") is None
+
+
+def test_region_tables_of_a_county_user_end_with_the_city(monkeypatch, url, proxy):
+    proxy("kailu")
+    credit = open_page(monkeypatch, url, page="pages/credit_risk.py")
+    assert not credit.exception, credit.exception
+    table = next(d.value for d in credit.dataframe if "高风险占比" in d.value.columns)
+    first = table.columns[0]  # 监管所: one county is shown by its offices, then its total
+    assert list(table.iloc[-1][[first, "已评级企业", "高风险占比"]]) == ["全市", 10, "40.0%"]  # 4 of 10, as above
+    assert list(table[first].iloc[-2:]) == ["开鲁县", "全市"]
+    penalties = open_page(monkeypatch, url, page="pages/penalties.py")
+    assert not penalties.exception, penalties.exception
+    last = next(d.value for d in penalties.dataframe if "地区" in d.value.columns).iloc[-1]
+    assert last["地区"] == "全市"
+    assert any(value == 0.8 for value in last.values if isinstance(value, float))  # 8,000 yuan in 万元
+    inspections = open_page(monkeypatch, url, page="pages/inspections.py")
+    assert not inspections.exception, inspections.exception
+    regions = next(d.value for d in inspections.dataframe if "地区" in getattr(d.value, "columns", []))
+    assert regions.iloc[-1]["地区"] == "全市"
