@@ -8,8 +8,9 @@ cache keeps nothing; a second session waiting on the same cached result (streaml
 lock per cache key) then computes it itself, and nobody else's result is lost.
 
 Where the driver allows it: SQLite and DuckDB (`connection.interrupt()`), PostgreSQL with
-psycopg (`connection.cancel_safe()`/`cancel()`). Other drivers (MariaDB) are not interrupted:
-their statement timeout still bounds the work.
+psycopg (`connection.cancel_safe()`/`cancel()`), MariaDB/MySQL by `KILL QUERY` of the connection's
+thread from a second connection (a user may always kill its own threads). Other drivers are not
+interrupted: their statement timeout still bounds the work.
 """
 
 from __future__ import annotations
@@ -46,20 +47,41 @@ def session_alive(session_id: str) -> bool:
     return Runtime.instance().is_active_session(session_id)
 
 
-def interrupt(dbapi_connection) -> bool:
-    """Stop the statement running on a raw driver connection; False when the driver cannot."""
+def stopper(conn):
+    """A function that stops the statement running on `conn` (a SQLAlchemy Connection), or None
+    when its driver cannot."""
+    raw = getattr(conn.connection, "dbapi_connection", None)
+    if raw is None:
+        return None
+    if conn.dialect.name in ("mysql", "mariadb") and callable(getattr(raw, "thread_id", None)):
+        return _kill_query(conn.engine, raw.thread_id())
     for method in ("interrupt", "cancel_safe", "cancel"):  # sqlite3/duckdb, psycopg ≥ 3.2, psycopg
-        stop = getattr(dbapi_connection, method, None)
+        stop = getattr(raw, method, None)
         if callable(stop):
-            stop()
-            return True
-    return False
+            return stop
+    return None
+
+
+def _kill_query(engine, thread_id: int):
+    def kill() -> None:
+        # The one statement the app sends that is not a read, so it goes below the engine's
+        # statement guard: a driver connection of the same read-only user, a fixed statement
+        # with the thread id as its only parameter.
+        other = engine.raw_connection()
+        try:
+            cursor = other.cursor()
+            cursor.execute("KILL QUERY %s", (int(thread_id),))
+            cursor.close()
+        finally:
+            other.close()
+
+    return kill
 
 
 @dataclass
 class _Running:
     session_id: str
-    dbapi_connection: object
+    stop: object
     cancelled: bool = False
 
 
@@ -82,11 +104,11 @@ class Watchdog:
         `session_id` (default: the current session; none, nothing to watch). A statement the
         watchdog interrupts raises QueryCancelled out of the block."""
         session_id = session_id or current_session()
-        raw = getattr(conn.connection, "dbapi_connection", None) if session_id else None
-        if raw is None or not hasattr(raw, "interrupt") and not hasattr(raw, "cancel"):
+        stop = stopper(conn) if session_id else None
+        if stop is None:
             yield
             return
-        entry = _Running(session_id, raw)
+        entry = _Running(session_id, stop)
         key = id(entry)
         with self._lock:
             self._running[key] = entry
@@ -95,7 +117,9 @@ class Watchdog:
         try:
             yield
         except Exception as exc:
-            if entry.cancelled:
+            with self._lock:  # a stop under way finishes first
+                cancelled = entry.cancelled
+            if cancelled:
                 raise QueryCancelled("页面已关闭，其查询已取消。") from exc
             raise
         finally:
@@ -113,8 +137,13 @@ class Watchdog:
         with self._lock:
             for entry in self._running.values():
                 if entry.session_id in gone and not entry.cancelled:
-                    entry.cancelled = interrupt(entry.dbapi_connection)
-                    stopped += entry.cancelled
+                    entry.cancelled = True  # before the stop: the statement may fail at once
+                    try:
+                        entry.stop()
+                    except Exception:  # noqa: BLE001 - a stop that fails leaves the statement timeout to end it
+                        entry.cancelled = False
+                        continue
+                    stopped += 1
         return stopped
 
     def _ensure_thread(self) -> None:
