@@ -392,26 +392,26 @@ def quality_notes(notes: list[str]) -> None:
 
 
 def page_faults(ctx: PageContext, tables: tuple[str, ...]) -> list:
-    """The data faults (queries.quality.Fault) in `tables` a page names: PAGE_FAULT_KINDS, one
-    cached check per set of tables (nothing if the check fails: the page's own sections say why)."""
+    """Every data fault (queries.quality.Fault) in `tables`, one cached check per set of tables
+    (nothing if the check fails: the page's own sections say why)."""
     from dashboard.cache import run
     from queries.quality import data_faults
 
     try:
-        faults = run(data_faults, ctx.data_date, tables)
+        return run(data_faults, ctx.data_date, tables)
     except DataError:
         return []
-    return [
-        fault for fault in faults
-        if fault.kind in PAGE_FAULT_KINDS and not (fault.kind == "unknown_region" and fault.table == "enterprises")
-    ]
 
 
 def data_check_sentences(ctx: PageContext, tables: tuple[str, ...]) -> list[str]:
-    """The doctor's sentences for the data faults found in `tables`."""
+    """The doctor's sentences for the data faults found in `tables` that the page's notes do not
+    already name in their own words (PAGE_FAULT_KINDS)."""
     from dashboard.doctor import fault_sentence
 
-    return [fault_sentence(fault, ctx.data_date) for fault in page_faults(ctx, tables)]
+    return [
+        fault_sentence(fault, ctx.data_date) for fault in page_faults(ctx, tables)
+        if fault.kind in PAGE_FAULT_KINDS and not (fault.kind == "unknown_region" and fault.table == "enterprises")
+    ]
 
 
 def fault_note(ctx: PageContext, code: str) -> tuple[str, str]:

@@ -16,11 +16,13 @@ NOTE = "含数据问题"
 
 
 def dirty_rows() -> dict[str, list[dict]]:
-    """The overview fixture with one grade outside A–D and one enterprise assessed twice on a day."""
+    """The overview fixture with one grade outside A–D, one enterprise assessed twice on a day and
+    one assessment of an enterprise that is not in the register."""
     data = overview_rows()
     data["credit_risk_assessments"] += [
         {"enterprise_id": 2, "assessed_on": date(2026, 1, 1), "grade": "D", "score": None},   # 2: B and D on 01-01
         {"enterprise_id": 3, "assessed_on": date(2026, 2, 1), "grade": "x", "score": None},   # not a grade
+        {"enterprise_id": 99, "assessed_on": date(2026, 2, 1), "grade": "C", "score": None},  # orphan
     ]
     return data
 
@@ -63,7 +65,7 @@ def test_the_high_risk_share_card_names_the_faults_and_the_penalty_card_does_not
     assert not at.exception, at.exception
     line = line_beside(at, "高风险占比")
     assert line is not None and NOTE in line
-    assert "1 条评级不是A–D" in line and "1 组同日重复评级" in line
+    assert "1 条评级不是A–D" in line and "1 组同日重复评级" in line and "1 条记录的关联对象不存在" in line
     assert "…" not in line
     assert line_beside(at, "减免处罚金额") is None
     assert line_beside(at, "回访率") is None
