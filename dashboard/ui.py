@@ -80,12 +80,15 @@ class Tabs:
     """Supporting detail under the first screen: one tab per part, the first open."""
 
     parts: tuple[tuple[str, Section | Row], ...]
+    key: str | None = None
 
 
-def in_tabs(**parts: Section | Row) -> Tabs:
+def in_tabs(*, key: str | None = None, **parts: Section | Row) -> Tabs:
     """The detail below a page's first screen (headline figures and the chart that explains
-    them), one tab per part, named by its keyword: in_tabs(分等级=by_tier, 逾期清单=overdue)."""
-    return Tabs(tuple(parts.items()))
+    them), one tab per part, named by its keyword: in_tabs(分等级=by_tier, 逾期清单=overdue).
+    With `key` the open tab is in the URL and in st.session_state[key], so a section above the
+    tabs (a map click) can open one of them by its name."""
+    return Tabs(tuple(parts.items()), key)
 
 
 def show_sections(ctx: PageContext, *items: Section | Row | Tabs) -> None:
@@ -93,7 +96,9 @@ def show_sections(ctx: PageContext, *items: Section | Row | Tabs) -> None:
     detail. A section that fails shows its one sentence and the rest of the page carries on."""
     for item in items:
         if isinstance(item, Tabs):
-            for tab, (_, part) in zip(st.tabs([name for name, _ in item.parts]), item.parts):
+            names = [name for name, _ in item.parts]
+            tabs = st.tabs(names, key=item.key, bind="query-params") if item.key else st.tabs(names)
+            for tab, (_, part) in zip(tabs, item.parts):
                 with tab:
                     show_sections(ctx, part)
         elif isinstance(item, Row):

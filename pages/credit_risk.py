@@ -14,7 +14,7 @@ from dashboard.filters import drill_into, region_phrase, switch_preset
 from dashboard.format import fmt_count, fmt_date
 from dashboard.i18n import region_name
 from dashboard.ui import city_run, data_check_sentences, with_city_row
-from dashboard.ui import count_card, download_buttons, footnote, rate_card, show_chart, show_page, show_sections, side_by_side
+from dashboard.ui import count_card, download_buttons, footnote, in_tabs, rate_card, show_chart, show_page, show_sections
 from dashboard.ui import table as show_table
 from queries import credit_risk as cr
 from queries.metrics import metric, topic_tables
@@ -80,17 +80,32 @@ def _parts(rate) -> tuple[int, int]:
     return rate.numerator, rate.denominator
 
 
+DETAIL_TABS = "credit_tab"
+"""The key of the detail tabs (and their URL parameter): a map click on an office opens CD_TAB."""
+CD_TAB = "C/D类企业名单"
+
+
 def by_region(ctx) -> None:
-    """The map, trend, grade cards, heat grid, migration and table, all from one frame of region figures."""
+    """The map first (the chart that explains the headline), then the detail in tabs: trend,
+    grade distribution, migration, the C/D list and the table, all from one frame of region figures."""
     figures = charts.region_figures(*distributions(ctx), ctx.regions, ctx.filters)
     show_sections(
         ctx,
-        side_by_side(partial(county_map, figures=figures), trend, widths=(7, 5)),
-        partial(high_risk_list, figures=figures),
-        grade_cards,
-        side_by_side(partial(heat_grid, figures=figures), migration),
-        partial(region_table, figures=figures),
+        partial(county_map, figures=figures),
+        in_tabs(
+            key=DETAIL_TABS,
+            走势=trend,
+            等级分布=partial(grade_distribution, figures=figures),
+            等级迁移=migration,
+            **{CD_TAB: partial(high_risk_list, figures=figures)},
+            明细表=partial(region_table, figures=figures),
+        ),
     )
+
+
+def grade_distribution(ctx, figures) -> None:
+    """The A, B, C counts and D share, over the region × grade grid."""
+    show_sections(ctx, grade_cards, partial(heat_grid, figures=figures))
 
 
 def county_map(ctx, figures) -> None:
@@ -137,7 +152,7 @@ def _context_codes(ctx) -> tuple[str, ...]:
 def _map_hint(ctx) -> str:
     """What the map's shapes mean and what a click does."""
     if ctx.filters.by_office:
-        return "圆点为监管所驻地，大小与颜色表示指标值"
+        return f"圆点为监管所驻地，大小与颜色表示指标值；点击监管所在下方“{CD_TAB}”标签页打开其名单"
     return "点击旗县市区可下钻查看其监管所"
 
 
@@ -155,6 +170,7 @@ def _drill(ctx, code: str | None) -> None:
         st.session_state["credit_map_opened"] = code
         st.session_state[f"{CD_LIST}_region"] = code
         st.session_state[f"{CD_LIST}_page"] = 1
+        st.session_state[DETAIL_TABS] = CD_TAB  # the list is in a tab: open it
     if code is None:
         st.session_state.pop("credit_map_opened", None)
 

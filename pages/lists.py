@@ -20,6 +20,7 @@ from dashboard.ui import (
     count_card,
     days_card,
     footnote,
+    in_tabs,
     rate_card,
     show_chart,
     show_page,
@@ -105,7 +106,8 @@ def reason_counts(breakdown: pd.DataFrame, list_name: str, flow: str) -> pd.Data
     return counts
 
 
-def breakdown_charts(ctx, list_name: str) -> None:
+def reason_charts(ctx, list_name: str) -> None:
+    """Entries per listing reason beside entries per removal reason."""
     breakdown = run(list_breakdown, ctx.filters, list_name)
     period = fmt_range(ctx.filters.period.start, ctx.filters.period.as_of)
     counts = {flow: reason_counts(breakdown, list_name, flow) for flow in ("inflow", "outflow")}
@@ -119,6 +121,12 @@ def breakdown_charts(ctx, list_name: str) -> None:
             title = f"{LIST_TITLES[list_name]}按{word}原因（{period}）"
             fig = charts_lists.reason_figure(counts[flow], title, narrow_footnote(ctx, f"{word}原因，单位：户次", "inflow"), color, slots)
             show_chart(fig, f"{list_name}_{flow}_reasons")
+
+
+def region_chart(ctx, list_name: str) -> None:
+    """Entries in and out per county (or office), the regions of the filter first."""
+    breakdown = run(list_breakdown, ctx.filters, list_name)
+    period = fmt_range(ctx.filters.period.start, ctx.filters.period.as_of)
     totals = breakdown.pivot_table(index="region_code", columns="flow", values="entry_count", aggfunc="sum", fill_value=0)
     codes = shown_regions(ctx.regions, ctx.filters)
     codes += [code for code in totals.index if code not in codes]
@@ -228,14 +236,16 @@ def annual_report_charts(ctx, now: SeasonFigures, then: SeasonFigures) -> None:
 
 
 def list_tab(ctx, list_name: str) -> None:
-    """One list's sections, each guarded on its own; the abnormal list adds the warning and annual reports."""
-    sections = [partial(draw, list_name=list_name) for draw in (headline, series_chart, breakdown_charts)]
+    """One list: its headline and the week-by-week series first, the rest in tabs (the abnormal
+    list adds the three-year warning and the annual reports); each part guarded on its own."""
+    detail = {"分原因": partial(reason_charts, list_name=list_name), "分地区": partial(region_chart, list_name=list_name)}
     if list_name == "abnormal":
-        sections.append(warning_table)
-    sections.append(partial(credit_repair_cards, list_name=list_name))
+        detail["届满三年预警"] = warning_table
+    detail["信用修复"] = partial(credit_repair_cards, list_name=list_name)
     if list_name == "abnormal":
-        sections.append(annual_report_section)
-    show_sections(ctx, *sections)
+        detail["年报公示率"] = annual_report_section
+    show_sections(ctx, partial(headline, list_name=list_name), partial(series_chart, list_name=list_name),
+                  in_tabs(**detail))
 
 
 def list_tabs(ctx) -> None:

@@ -64,3 +64,28 @@ def chart_titled(at: AppTest, words: str) -> dict:
 def metric_values(at: AppTest) -> dict[str, tuple[str, str]]:
     """{card label: (value, delta or "")} of every st.metric on the page."""
     return {m.label: (m.value, m.delta or "") for m in at.metric}
+
+
+CHART_TYPES = ("plotly_chart", "deck_gl_json_chart")
+
+
+def first_screen(block) -> list:
+    """The elements of `block` (the page's main area, or a tab) before its first tabs, in order
+    and flattened: what a page shows before its detail tabs."""
+    shown = []
+    for child in block.children.values():
+        if child.type == "tab_container":
+            break
+        shown.append(child)
+        if getattr(child, "children", None):
+            shown.extend(_all_elements(child))
+    return shown
+
+
+def _all_elements(block) -> list:
+    found = []
+    for child in block.children.values():
+        found.append(child)
+        if getattr(child, "children", None):
+            found.extend(_all_elements(child))
+    return found

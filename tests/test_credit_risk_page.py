@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import config, maps, theme
-from tests.apptest_support import ENTRY, chart_titled, metric_values, open_page, shown_text, sqlite_fixture
+from tests.apptest_support import CHART_TYPES, ENTRY, chart_titled, first_screen, metric_values, open_page, shown_text, sqlite_fixture
 from tests.fixture_base import KAILU, KEQIN, KEQIN_MINGREN, KEQIN_YONGQING
 from tests.test_credit_risk_queries import fixture_rows
 
@@ -105,6 +105,20 @@ def test_headline_cards_table_and_charts(monkeypatch, url, squares):
     assert "升级2家，降级1家" in migration["layout"]["title"]["text"]
     counts = [t for t in migration["data"] if t.get("text")][0]["text"]
     assert counts == [["2", "0", "1", "0"], ["1", "1", "0", "0"], ["0", "0", "2", "0"], ["0", "1", "0", "1"]]
+
+
+def test_first_screen_is_the_headline_and_the_map_the_rest_in_tabs(monkeypatch, url, squares):
+    """Before the detail tabs: the four headline cards and one chart, the map; the trend, grade
+    distribution, migration, C/D list and table are each a tab below."""
+    at = open_page(monkeypatch, url, PAGE)
+    assert not at.exception
+    first = first_screen(at.main)
+    assert [e.label for e in first if e.type == "metric"] == ["已评级企业", "高风险占比（C+D类）", "D类（高风险）企业", "未分类"]
+    assert [e.type for e in first if e.type in CHART_TYPES] == ["deck_gl_json_chart"]
+    assert [t.label for t in at.tabs] == ["走势", "等级分布", "等级迁移", "C/D类企业名单", "明细表"]
+    tabs = {t.label: t for t in at.tabs}
+    assert tabs["走势"].get("plotly_chart") and tabs["等级分布"].get("plotly_chart") and tabs["等级迁移"].get("plotly_chart")
+    assert tabs["C/D类企业名单"].get("dataframe") and tabs["明细表"].get("dataframe")
 
 
 def test_scope_is_named_and_settable(monkeypatch, url, squares):
@@ -259,6 +273,21 @@ def _server(url: str, boundaries: Path):
         process.wait(timeout=20)
 
 
+def _spot_of(png: bytes, rgba: list[int]) -> tuple[int, int]:
+    """The centre of the pixels of a screenshot drawn in `rgba` (over white)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    alpha = rgba[3] / 255
+    shown = [round(c * alpha + 255 * (1 - alpha)) for c in rgba[:3]]
+    ys, xs = np.nonzero(np.abs(pixels - shown).sum(axis=2) < 12)
+    assert len(xs), f"nothing drawn in {shown}"
+    return int(np.median(xs)), int(np.median(ys))
+
+
 @pytest.mark.browser
 def test_clicking_a_county_drills_into_it(url, squares):
     """In Chromium: a click on 开鲁县's polygon narrows the page (and the URL) to 开鲁县, and
@@ -277,11 +306,12 @@ def test_clicking_a_county_drills_into_it(url, squares):
         canvas.wait_for(timeout=60_000)
         page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
         box = canvas.bounding_box()
-        # The view fits both squares (121.0°–122.55°) into the canvas; 开鲁县's centre (121.3°)
-        # lies 0.475° of the 1.55° span, about a quarter of the canvas width, left of the centre.
         for _ in range(4):  # the deck may still be initialising when the script has finished
             page.wait_for_timeout(2000)
-            page.mouse.click(box["x"] + box["width"] * (0.5 - 0.24), box["y"] + box["height"] / 2)
+            # 开鲁县's square is the one in its fill colour (the map's width, and so where the
+            # view puts it, depends on the page layout).
+            x, y = _spot_of(canvas.screenshot(), KAILU_SHARE_FILL)
+            page.mouse.click(box["x"] + x, box["y"] + y)
             try:
                 page.wait_for_url(f"**county={KAILU}**", timeout=15_000)
                 break

@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from tests.apptest_support import open_page, shown_text, sqlite_fixture
+from tests.apptest_support import CHART_TYPES, first_screen, open_page, shown_text, sqlite_fixture
 from tests.fixture_base import KAILU, KAILU_TOWN, KEQIN, KEQIN_YONGQING, base_rows, enterprise
 from tests.test_lists_queries import ABNORMAL, OFFICE_OF, SERIOUS
 
@@ -65,6 +65,22 @@ def test_headline_cards_of_both_lists(page):
     # serious: inflow 3, outflow 2, stock 1 (the week before: 1 in stock, nothing in or out)
     assert ("本期列入", "3", "+3（—）") in metrics
     assert ("期末在册（2026年11月22日）", "1", "0（0.0%）") in metrics
+
+
+def test_each_list_opens_with_its_headline_and_series_the_rest_in_tabs(page):
+    """In each list's tab, before its detail tabs: the four flow cards and one chart, the
+    weekly series; reasons, regions, warning, credit repair and annual reports are tabs below."""
+    lists = page.main.get("tab_container")[0]
+    details = {"经营异常名录": ["分原因", "分地区", "届满三年预警", "信用修复", "年报公示率"],
+               "严重违法失信名单": ["分原因", "分地区", "信用修复"]}
+    for tab in lists.children.values():
+        first = first_screen(tab)
+        assert [e.label for e in first if e.type == "metric"][:3] == ["本期列入", "本期移出", "净增（列入−移出）"]
+        assert len([e for e in first if e.type == "metric"]) == 4
+        charts = [e for e in first if e.type in CHART_TYPES]
+        assert len(charts) == 1 and "每周列入与移出" in json.loads(charts[0].proto.spec)["layout"]["title"]["text"]
+        assert [t.label for t in tab.get("tab")] == details[tab.label]
+        assert tab.get("tab")[0].get("plotly_chart")  # the reason charts are still there, in their tab
 
 
 def test_stock_identity_is_shown(page):
