@@ -56,8 +56,11 @@ def _room_for_labels(values) -> list[float]:
     return [0, max(max(values, default=0), 1) * 1.15]
 
 
-def flow_series_figure(series: pd.DataFrame, title: str, footnote: str) -> go.Figure:
+def flow_series_figure(series: pd.DataFrame, title: str, footnote: str, label_room: float = 1.0) -> go.Figure:
     """The stock line on top; below it, inflow bars up and outflow bars down, per bucket.
+
+    `label_room` multiplies the stock panel's room above its highest point, where that point's
+    label goes: a short panel (meeting mode on a 720 px screen) needs more of it than the page's.
 
     `series`: one row per bucket (queries.lists.list_series). Buckets before the chosen period
     are drawn pale (context) and the chosen period is shaded. Stock and flows get panels of
@@ -95,7 +98,7 @@ def flow_series_figure(series: pd.DataFrame, title: str, footnote: str) -> go.Fi
     fig.update_traces(selector=dict(type="bar"), textfont=dict(size=14, color=theme.INK), cliponaxis=False)
     fig.update_layout(barmode="relative")
     fig.update_xaxes(tickvals=x, ticktext=labels, tickangle=-30 if len(x) > 8 else 0, row=2, col=1)
-    fig.update_yaxes(title=dict(text="在册"), tickformat=",d", nticks=3, range=[max(low - pad, 0), high + pad], row=1, col=1)
+    fig.update_yaxes(title=dict(text="在册"), tickformat=",d", nticks=3, range=[max(low - pad, 0), high + pad * label_room], row=1, col=1)
     fig.update_yaxes(title=dict(text="列入↑ 移出↓"), range=[-peak * 1.3, peak * 1.3], zeroline=True, zerolinecolor=theme.MUTED,
                      tickformat=",d", row=2, col=1)
     theme.finish(fig, title, footnote, 540, bottom=90, left_px=80)

@@ -36,6 +36,25 @@ ROTATE_MIN_SECONDS = 5
 ROTATE_MAX_SECONDS = 3600
 _SHOWN_AT = "present_shown_at"
 _SCREEN = "present_screen"
+_SCALE = "present_chart_scale"
+DESIGN_WIDTH_PX = 1920
+"""The screen width the meeting-mode sizes are set for (chart text 20 px); others in proportion."""
+SCALE_RANGE = (0.5, 2.0)
+
+# The browser's width, reported to the server (and again after a resize), so the charts' text —
+# fixed sizes inside the plotly figure, unlike the cards' CSS (vw) — is drawn in proportion too.
+_VIEWPORT_JS = """
+export default function(component) {
+  const { setStateValue } = component;
+  let timer = null;
+  const report = () => setStateValue('width', window.innerWidth);
+  const onResize = () => { clearTimeout(timer); timer = setTimeout(report, 400); };
+  window.addEventListener('resize', onResize);
+  report();
+  return () => { clearTimeout(timer); window.removeEventListener('resize', onResize); };
+}
+"""
+_viewport = st.components.v2.component("jianguan_viewport", js=_VIEWPORT_JS)
 
 
 def is_present() -> bool:
@@ -156,6 +175,22 @@ def present_context(default_screen: str, screens: tuple[str, ...]) -> tuple[Page
     return ctx, show, notices
 
 
+def viewport_scale() -> float:
+    """The browser's width over DESIGN_WIDTH_PX (within SCALE_RANGE); 1 until the browser has
+    said (and under AppTest, which has none). Kept for the screen's chart (chart_scale)."""
+    width = _viewport(key="present_viewport", on_width_change=lambda: None).get("width")
+    scale = 1.0
+    if isinstance(width, (int, float)) and width > 0:
+        scale = min(max(width / DESIGN_WIDTH_PX, SCALE_RANGE[0]), SCALE_RANGE[1])
+    st.session_state[_SCALE] = scale
+    return scale
+
+
+def chart_scale() -> float:
+    """The factor for the meeting-mode chart's type sizes on this browser (viewport_scale)."""
+    return st.session_state.get(_SCALE, 1.0)
+
+
 def top_line(ctx: PageContext, position: str) -> None:
     """The slim line over every screen: bureau, period and comparison, 数据截至, screen number."""
     bureau = html.escape(ctx.bureau_name or "监管驾驶舱")
@@ -213,6 +248,7 @@ def rotation(screens: tuple[str, ...], seconds: int) -> None:
 def show(screens: dict, default_screen: str) -> None:
     """Render meeting mode: `screens` maps a screen code to (title, draw(ctx)) in show order."""
     style.inject(present=True)
+    viewport_scale()
     order = tuple(screens)
     ctx, params, notices = present_context(default_screen, order)
     # The screen lives in session state once the show runs (buttons and the timer move it);

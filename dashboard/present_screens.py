@@ -28,7 +28,8 @@ def _row(ctx: PageContext, cards: list) -> None:
 def _chart(fig) -> None:
     """The screen's one chart, in the large type, filling the rest of the screen."""
     with st.container(key="present_chart"):
-        st.plotly_chart(theme.for_projector(fig), theme=None, height="stretch", config={"displayModeBar": False})
+        st.plotly_chart(theme.for_projector(fig, present.chart_scale()), theme=None, height="stretch",
+                        config={"displayModeBar": False})
 
 
 def _now_and_then(ctx: PageContext, query, *args, **kwargs):
@@ -128,7 +129,7 @@ def list_screen(ctx: PageContext) -> None:
     first, last = series["bucket_start"].iloc[0], series["counted_to"].iloc[-1]
     caliber = "列入/移出＝列入/移出日期在该段内；在册＝段末（或数据截至日）已列入且未移出"
     _chart(charts_lists.flow_series_figure(
-        series, f"经营异常名录列入与移出（{fmt_range(first, last)}）", footnote(ctx, caliber)))
+        series, f"经营异常名录列入与移出（{fmt_range(first, last)}）", footnote(ctx, caliber), label_room=3))
 
 
 def revisit(ctx: PageContext) -> None:

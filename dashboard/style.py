@@ -48,6 +48,7 @@ PRESENT = """
 [data-testid='stMainBlockContainer'] > [data-testid='stVerticalBlock']{height:100%; flex-wrap:nowrap; gap:0.5vw}
 [data-testid='stLayoutWrapper']:has(> .st-key-present_chart){flex:1 1 0; min-height:0}
 .st-key-present_chart{height:100%}
+.st-key-present_viewport{display:none}
 .st-key-present_chart [data-testid='stElementContainer']{height:100%}
 .st-key-present_attention :is(p,li){font-size:clamp(18px,1.5vw,48px); line-height:1.4}
 .present-topline{display:flex; justify-content:space-between; gap:1.5vw; font-size:max(14px,0.95vw);

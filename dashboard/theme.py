@@ -243,7 +243,8 @@ PLOTLY_CONFIG = {
 PRESENT_TEXT_PX = 20
 PRESENT_TITLE_PX = 28
 PRESENT_PLOT_PX = 1000
-"""A meeting-mode chart spans the screen: about 1000 px of plot on a 1280 px screen."""
+"""A meeting-mode chart spans the screen: about 1000 px of plot on a 1280 px screen (1500 px at
+1920 px, where for_projector's sizes are set)."""
 PRESENT_FOOTNOTE_CHARS = 56
 """Characters per footnote line in meeting mode: a 1280 px screen's chart holds about 60 at 20 px."""
 
@@ -258,29 +259,33 @@ def _rewrap(text: str, width: int) -> str:
     return "<br>".join(lines)
 
 
-def for_projector(fig: go.Figure) -> go.Figure:
+def for_projector(fig: go.Figure, scale: float = 1.0) -> go.Figure:
     """The same chart for meeting mode: every text at least 20 px, the title larger, the footnote
-    rewrapped to fit a 1280 px screen, and no fixed height (it fills the space it is given)."""
+    rewrapped to fit the screen, and no fixed height (it fills the space it is given). The sizes
+    are those of a 1920 px screen; `scale` (the screen's width / 1920) draws them in proportion,
+    so a 1280 px projector gets two thirds of each, as its cards do (style.PRESENT, in vw)."""
+    text_px, title_px = PRESENT_TEXT_PX * scale, PRESENT_TITLE_PX * scale
+
     def at_least(font) -> dict:
         size = font.size if font and font.size else 0
-        return dict(size=max(size, PRESENT_TEXT_PX))
+        return dict(size=max(size, PRESENT_TEXT_PX) * scale)
 
     fig.update_layout(
-        font=dict(size=PRESENT_TEXT_PX), title=dict(font=dict(size=PRESENT_TITLE_PX)),
-        legend=dict(font=dict(size=PRESENT_TEXT_PX)), hoverlabel=dict(font=dict(size=PRESENT_TEXT_PX)),
+        font=dict(size=text_px), title=dict(font=dict(size=title_px)),
+        legend=dict(font=dict(size=text_px)), hoverlabel=dict(font=dict(size=text_px)),
         height=None, autosize=True,
     )
     # A title split for a narrow column is whole again on a screen-wide chart.
     fig.update_layout(title=dict(text=whole_title(fig.layout.title.text)))
     if fig.layout.title.subtitle.text:
-        fig.update_layout(title=dict(subtitle=dict(font=dict(size=PRESENT_TEXT_PX + 2))))
-    fig.update_xaxes(tickfont=dict(size=PRESENT_TEXT_PX), title=dict(font=dict(size=PRESENT_TEXT_PX)))
-    fig.update_yaxes(tickfont=dict(size=PRESENT_TEXT_PX), title=dict(font=dict(size=PRESENT_TEXT_PX)))
+        fig.update_layout(title=dict(subtitle=dict(font=dict(size=text_px + 2 * scale))))
+    fig.update_xaxes(tickfont=dict(size=text_px), title=dict(font=dict(size=text_px)))
+    fig.update_yaxes(tickfont=dict(size=text_px), title=dict(font=dict(size=text_px)))
     for trace in fig.data:
         if "textfont" in trace:
             trace.textfont = at_least(trace.textfont)
     fig.update_yaxes(automargin=True)
-    tick_px = _x_tick_px(fig)
+    tick_px = round(_x_tick_px(fig) * scale)
     footnote_lines = 0
     for annotation in fig.layout.annotations:
         annotation.font = dict(at_least(annotation.font), color=annotation.font.color)
@@ -289,10 +294,10 @@ def for_projector(fig: go.Figure) -> go.Figure:
             footnote_lines = annotation.text.count("<br>") + 1
             annotation.yshift = -tick_px
     top_axis = any(axis.side == "top" for axis in fig.select_xaxes())
-    clear_title(fig, title_px=PRESENT_TITLE_PX, legend_px=PRESENT_TEXT_PX, narrowest_px=PRESENT_PLOT_PX)
+    clear_title(fig, title_px=title_px, legend_px=text_px, narrowest_px=round(PRESENT_PLOT_PX * scale * 1.5))
     fig.update_layout(margin=dict(
-        t=fig.layout.margin.t + (2 * PRESENT_TEXT_PX if top_axis else 0),
-        b=tick_px + 28 * footnote_lines + 10,
+        t=fig.layout.margin.t + round(2 * text_px if top_axis else 0),
+        b=round(tick_px + 28 * scale * footnote_lines + 10 * scale),
     ))
     return fig
 
