@@ -210,11 +210,71 @@ TRANSLATE_TOOLBARS = """<script>
 </script>"""
 
 
+# A plotly chart's fullscreen (Streamlit's: the chart redrawn at the window's size) keeps the
+# chart's fixed type sizes, small on a projector. Just before the fullscreen click is handled,
+# every font size and pixel margin of the figure is multiplied by the window's width / 1100
+# (1.75 at 1920 px), so the redraw at full size is drawn in large type; closing the fullscreen
+# (button or Esc) divides them back before the redraw at the page's size.
+CHART_FULLSCREEN_JS = """
+<script>
+if (!window.chartFullscreenInstalled) {
+  window.chartFullscreenInstalled = true;
+  const scaleFigure = (gd, z) => {
+    const fonts = (node, depth) => {
+      if (!node || typeof node !== 'object' || depth > 6) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (value && typeof value === 'object' && /font$/i.test(key)) value.size = (value.size || 14) * z;
+        else if (value && typeof value === 'object') fonts(value, depth + 1);
+      }
+    };
+    fonts(gd.layout, 0);
+    for (const trace of gd.data || []) fonts(trace, 0);
+    const margin = gd.layout.margin || {};
+    for (const side of ['t', 'b', 'l', 'r']) if (margin[side] != null) margin[side] *= z;
+    for (const note of gd.layout.annotations || []) {
+      if (note.yshift) note.yshift *= z;
+      if (note.xshift) note.xshift *= z;
+    }
+    const title = gd.layout.title;
+    if (title && title.pad && title.pad.t) title.pad.t *= z;
+    // A long title split for a narrow column (its tail in a fixed-size span) is whole again.
+    if (title && typeof title.text === 'string')
+      // (No tag characters in this script: \\x3c and \\x3e stand for the angle brackets.)
+      title.text = title.text.replace(/\\x3cbr\\x3e\\x3cspan[^\\x3e]*\\x3e（([^]*)\\x3c\\/span\\x3e$/, '（$1');
+  };
+  const chartOf = (button) => {
+    const frame = button.closest('[data-testid=stFullScreenFrame]');
+    return frame && frame.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
+  };
+  const restore = (gd) => {
+    if (gd && gd.__jgZoom) { scaleFigure(gd, 1 / gd.__jgZoom); gd.__jgZoom = null; }
+  };
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest('[data-testid=stFullScreenFrame] button');
+    if (!button) return;
+    const label = button.getAttribute('aria-label') || '';
+    const gd = chartOf(button);
+    if (!gd || !gd.layout) return;
+    if (/^(Fullscreen|全屏)/.test(label) && !gd.__jgZoom) {
+      const z = Math.min(2.5, Math.max(1, innerWidth / 1100));
+      scaleFigure(gd, z);
+      gd.__jgZoom = z;
+    } else if (/^(Close fullscreen|Exit fullscreen|退出全屏)/.test(label)) restore(gd);
+  }, true);
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') document.querySelectorAll('.js-plotly-plot').forEach(restore);
+  }, true);
+}
+</script>
+"""
+
+
 def inject(present: bool = False) -> None:
     """Add the dashboard's CSS to the page (the meeting-mode rules too when `present`)."""
     css = NO_CUT + FULLSCREEN + PRINT + (PRESENT if present else "")
     st.html(f"<style>{css}</style>")
     if not present:
         st.html(MAP_FULLSCREEN_JS, unsafe_allow_javascript=True)
+        st.html(CHART_FULLSCREEN_JS, unsafe_allow_javascript=True)
     st.html(FIT_SVG, unsafe_allow_javascript=True)
     st.html(TRANSLATE_TOOLBARS.replace("__ZH__", json.dumps(TOOLBAR_ZH, ensure_ascii=False)), unsafe_allow_javascript=True)

@@ -157,8 +157,11 @@ def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14, narrowest_px
         head, tail = text.split("（", 1)
         fig.update_layout(title=dict(text=f"{head}<br>{SPLIT_TAIL.format(px=round(title_px * 0.8), tail=tail)}"))
     lines = 2 if fig.layout.title.subtitle.text or "<br>" in (fig.layout.title.text or "") else 1
-    fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=TITLE_TOP_PX)))
-    top = TITLE_TOP_PX + round(title_px * 1.45) * lines + LEGEND_GAP_PX
+    # Plotly places a two-line title (a <br> in its text) a little too high: its first line's
+    # tops were cut at the chart's edge, so it gets more room above.
+    title_top = TITLE_TOP_PX + (round(title_px * 0.5) if "<br>" in (fig.layout.title.text or "") else 0)
+    fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=title_top)))
+    top = title_top + round(title_px * 1.45) * lines + LEGEND_GAP_PX
     names = legend_entries(fig)
     if names and fig.layout.legend.orientation in (None, "h"):
         per_row = legend_per_row(names, legend_px, narrowest_px)

@@ -80,8 +80,9 @@ def _parts(rate) -> tuple[int, int]:
     return rate.numerator, rate.denominator
 
 
+# The key of the detail tabs (and their URL parameter): a map click on an office opens CD_TAB.
+# (A comment, not a docstring: a bare string in a page script is drawn on the page.)
 DETAIL_TABS = "credit_tab"
-"""The key of the detail tabs (and their URL parameter): a map click on an office opens CD_TAB."""
 CD_TAB = "C/D类企业名单"
 
 
@@ -109,7 +110,13 @@ def grade_distribution(ctx, figures) -> None:
 
 
 def county_map(ctx, figures) -> None:
-    """The map: measure switch, optional C/D density, legend, footnote; a clicked county drills in."""
+    """The map: measure switch, optional C/D density, legend, footnote; a clicked county drills in.
+    In a container of its own: the map's fullscreen takes this section (style.MAP_FULLSCREEN_JS)."""
+    with st.container(key="credit_map_section"):
+        _county_map(ctx, figures)
+
+
+def _county_map(ctx, figures) -> None:
     f = ctx.filters
     level = "各监管所" if f.by_office else "各旗县市区"
     title = st.empty()

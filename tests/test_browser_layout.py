@@ -249,7 +249,10 @@ FULLSCREEN_STATE = """(frame) => {
           deck: !!el.querySelector('[data-testid=stDeckGlJsonChart] canvas'),
           title: plot ? !!plot.querySelector('.g-gtitle') : null, legend: plot ? !!plot.querySelector('.legend') : null,
           footnote: plot ? [...plot.querySelectorAll('.annotation-text')].map(a => a.textContent).join(' ') : null,
-          plotHeight: plot ? plot.getBoundingClientRect().height / innerHeight : null};
+          plotHeight: plot ? plot.getBoundingClientRect().height / innerHeight : null,
+          smallestText: plot ? Math.min(...[...plot.querySelectorAll('svg text')].filter(t => t.textContent.trim())
+            .map(t => parseFloat(t.style.fontSize || getComputedStyle(t).fontSize))) : null,
+          titleTop: plot && plot.querySelector('.g-gtitle') ? plot.querySelector('.g-gtitle').getBoundingClientRect().top : null};
 }"""
 
 
@@ -275,6 +278,7 @@ def test_fullscreen_keeps_title_legend_and_footnote(server, sized_page):
         pytest.skip("once is enough")
     _open(page, f"{server}/credit_risk")
     state = _fullscreen(page, '[data-testid="stDeckGlJsonChart"]')
+    page.screenshot(path=str(SCREENSHOTS / "fullscreen_map_1920x1080.png"))
     # The map takes its section with it: title, legend and footnote, filling the screen.
     assert state["browser_fullscreen"] and state["deck"]
     assert "各旗县市区高风险占比" in state["text"]
@@ -283,5 +287,15 @@ def test_fullscreen_keeps_title_legend_and_footnote(server, sized_page):
     page.evaluate("document.exitFullscreen()")
     _open(page, f"{server}/inspections")
     state = _fullscreen(page, '[data-testid="stPlotlyChart"]')
+    page.screenshot(path=str(SCREENSHOTS / "fullscreen_chart_1920x1080.png"))
     assert state["title"] and state["legend"] and "数据截至" in state["footnote"]
     assert state["width"] > 0.95 and state["plotHeight"] > 0.8
+    # Projector type: the page's 12 px footnote and 14 px ticks are drawn at least 20 px, and the
+    # title is whole at the top of the screen.
+    assert state["smallestText"] >= 20 and state["titleTop"] >= 0, state
+    # Closing the fullscreen brings the page's sizes back.
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(2000)
+    smallest = page.evaluate("""() => Math.min(...[...document.querySelector('.js-plotly-plot').querySelectorAll('svg text')]
+        .filter(t => t.textContent.trim()).map(t => parseFloat(t.style.fontSize || getComputedStyle(t).fontSize)))""")
+    assert smallest < 14, smallest
