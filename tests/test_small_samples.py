@@ -73,3 +73,17 @@ def test_a_card_over_a_small_sample_shows_its_fraction_and_no_verdict():
     assert full.value == "80.0%" and full.label == ":red[**未达标**] 回访率（目标≥90.0%）"
     assert full.proto.delta_description == "改善（较上周）"  # 80 % vs 50 %
     assert no_target.value == "75.0% :small[（3/4户）]" and no_target.label.startswith(":orange[**样本少**]")
+
+
+def test_the_rule_is_on_for_real_pages(monkeypatch, tmp_path):
+    """The other tests switch the rule off (conftest); here, with the default, the revisits page
+    on its hand-built fixture (a handful of revisits) reads 样本少 with the fraction, no verdict."""
+    from tests.apptest_support import open_page, sqlite_fixture
+    from tests.test_revisits_queries import rows
+
+    at = open_page(monkeypatch, sqlite_fixture(tmp_path, rows()), page="pages/revisits.py")
+    assert not at.exception
+    card = next(m for m in at.metric if "回访率" in m.label and "抽访" not in m.label)
+    assert card.label.startswith(":orange[**样本少**]") and "达标" not in card.label, card.label
+    assert ":small[（" in card.value and "/" in card.value, card.value
+    assert card.proto.delta_description in ("", None) or card.proto.delta_description.startswith("样本少")
