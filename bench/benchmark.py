@@ -6,7 +6,7 @@ it transfers. Engines are interleaved (each repeat visits a page on every engine
 every figure is the median of `--repeats` runs.
 
 - cold: the result cache cleared (the held engine kept), what the first leader waits for
-  without a pre-warm;
+  without a pre-warm (with the page prefetch, dashboard/prefetch.py, unless DASHBOARD_PREFETCH=0);
 - warm: the same page again (results cached until the data date changes);
 - pre-warmed: the cache cleared, then `dashboard.prewarm.warm` run for the view (what the
   background thread does for the default views when the data date changes), then the page.
@@ -42,7 +42,7 @@ import sqlalchemy as sa
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from dashboard import cache, prewarm  # noqa: E402
+from dashboard import cache, prefetch, prewarm  # noqa: E402
 from queries.periods import build_filters  # noqa: E402
 from queries.schema import metadata  # noqa: E402
 
@@ -141,6 +141,7 @@ def _visit(page: str, preset: str, before=None) -> tuple[float, list, bool]:
     if preset != "last_week":
         at.query_params["preset"] = preset
     at.run()
+    prefetch.wait_idle(900)  # the first run's prefetch is over before the cache is emptied
     if before is not None:
         before()
     return _switch(at, page)
@@ -152,6 +153,7 @@ def _switch(at, page: str) -> tuple[float, list, bool]:
         at.switch_page(page)
         at.run()
         elapsed = time.perf_counter() - started
+        prefetch.wait_idle(900)  # a prefetched call the page did not ask for in this view
     failed = bool(at.exception) or bool(at.error and any("失败" in e.value for e in at.error))
     return elapsed, log.calls, failed
 

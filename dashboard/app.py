@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, config, prewarm, style
+from dashboard import access, config, prefetch, prewarm, style
 from dashboard.cache import check_freshness, note_page_filters, engine_for, run, run_on_engine, start_page_budget
 from dashboard.db import DataError
 from dashboard.doctor import check_schema
@@ -78,6 +78,7 @@ def start_page(title: str) -> PageContext:
     same whether streamlit runs it through st.navigation or directly (AppTest reruns).
     """
     _leave_legacy_pages_mode()
+    note_page_filters(None)  # the calls before the sidebar's filter are not the page's own
     start_page_budget()
     st.session_state[SHOWN_FIGURES] = []
     style.inject()
@@ -138,6 +139,7 @@ def _bootstrap() -> PageContext:
         st.warning(problem)
     filters = sidebar_filters(regions, today, data_date, earliest, person.counties)
     note_page_filters(filters)  # what the page asks for is replayed by the pre-warm
+    prefetch.start(config.database_url(), st.session_state.get("page_url_path") or "overview", filters)
     prewarm.start(config.database_url())
     st.sidebar.link_button(
         "会议演示模式", present_url(st.session_state.get("page_url_path") or "overview", to_url(filters)),

@@ -181,36 +181,62 @@ def _signature(function) -> inspect.Signature:
 _page = threading.local()
 _shapes: dict[tuple, None] = {}
 """Calls pages made, with the run's filter replaced by a marker: {(function, args, kwargs): None}
-(a dict as an ordered set). Read by dashboard/prewarm.py."""
+(a dict as an ordered set). Read by dashboard/prewarm.py and scripts/page_queries.py."""
 _SHAPES_MAX = 500
-THIS_PERIOD, COMPARED = "<filters>", "<filters.compared()>"
+THIS_PERIOD, COMPARED, DATA_DATE = "<filters>", "<filters.compared()>", "<filters.data_date>"
 
 
 def note_page_filters(filters) -> None:
-    """The shared filter of the page run on this thread (set by the app at the start of a run)."""
+    """The shared filter of the page run on this thread (set by the app once the sidebar has
+    built it; None at the start of a run, so the calls before it are not a page's)."""
     _page.filters = filters
+
+
+def _marked(value, current):
+    if type(value) is type(current):
+        return THIS_PERIOD if value == current else COMPARED if value == current.compared() else value
+    if type(value) is type(current.data_date) and value == current.data_date:
+        return DATA_DATE
+    return value
 
 
 def _note_shape(function, args: tuple, kwargs: dict) -> None:
     current = getattr(_page, "filters", None)
     if current is None:
         return
-    compared = current.compared()
-    kind = type(current)
-    marked = tuple(
-        (THIS_PERIOD if a == current else COMPARED if a == compared else a) if type(a) is kind else a for a in args
-    )
-    if marked == args:  # not asked in terms of the page's filter: nothing to replay
-        return
+    marked = tuple(_marked(a, current) for a in args)
     with _stamps_lock:
         if len(_shapes) < _SHAPES_MAX:
             _shapes[(function, marked, tuple(sorted(kwargs.items())))] = None
 
 
 def page_shapes() -> list[tuple]:
-    """The recorded calls: (function, args with THIS_PERIOD / COMPARED markers, kwargs items)."""
+    """The recorded calls: (function, args with THIS_PERIOD / COMPARED / DATA_DATE markers,
+    kwargs items)."""
     with _stamps_lock:
         return list(_shapes)
+
+
+def bind_shape(shape: tuple, view) -> tuple:
+    """(function, args, kwargs) of a recorded call for the filter `view`: the markers replaced."""
+    function, args, kwargs = shape
+    values = {THIS_PERIOD: view, COMPARED: view.compared(), DATA_DATE: view.data_date}
+    return function, tuple(values.get(a, a) if isinstance(a, str) else a for a in args), dict(kwargs)
+
+
+def page_budget() -> dict | None:
+    """The current page run's query budget (shared with the run's prefetch), None outside a run."""
+    return st.session_state.get(_BUDGET)
+
+
+def budget_spent(budget: dict | None) -> bool:
+    """Whether `budget` forbids further queries (its run timed out or spent PAGE_BUDGET_SECONDS);
+    marks it stopped when the time is up."""
+    if budget is None:
+        return False
+    if budget["stopped"] is None and time.monotonic() - budget["started"] > PAGE_BUDGET_SECONDS:
+        budget["stopped"] = f"本页查询已超过{PAGE_BUDGET_SECONDS}秒"
+    return bool(budget["stopped"])
 
 
 def run(function, *args, **kwargs):
@@ -222,9 +248,7 @@ def run(function, *args, **kwargs):
     assembled from their cached results, so two names for the same SQL share one result.
     """
     budget = st.session_state.get(_BUDGET)
-    if budget is not None and budget["stopped"] is None and time.monotonic() - budget["started"] > PAGE_BUDGET_SECONDS:
-        budget["stopped"] = f"本页查询已超过{PAGE_BUDGET_SECONDS}秒"
-    if budget is not None and budget["stopped"]:
+    if budget_spent(budget):
         raise PageBudgetSpent(f"{budget['stopped']}，为免加重报表库负担，本部分本次未查询；请缩短时间段或稍后刷新。")
     _note_shape(function, args, kwargs)
     try:
@@ -252,5 +276,9 @@ def run_at(url: str, function, *args, **kwargs):
 def run_on_engine(function, *args, **kwargs):
     """`function(engine, *args, **kwargs)` (a check that opens its own connections, like the
     schema check), cached like `run`."""
-    url = database_url()
+    return run_on_engine_at(database_url(), function, *args, **kwargs)
+
+
+def run_on_engine_at(url: str, function, *args, **kwargs):
+    """`run_on_engine` on the database at `url`."""
     return _cached(url, data_stamp(url), *_key(function, args, kwargs), on_engine=True)

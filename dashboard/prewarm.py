@@ -1,15 +1,15 @@
-"""Pre-warm: when the data date changes, a background thread asks every page's queries for the
-default views, so the first leader of the morning opens a warm page.
+"""Pre-warm: at a server process's first page run, and again whenever the data date changes, a
+background thread asks every page's queries for the default views, so the first leader of the
+morning opens a warm page.
 
-The default views are 上周 and 本月至今, for 全市 and for each county. "Every page's queries"
-are the calls the pages made through `dashboard.cache.run`, recorded with the page's filter
-replaced by a marker (`cache.page_shapes`), so nothing here repeats what a page asks for: the
-pre-warm replays those calls for each default view, through the same cache. The thread starts
-on the first page run of a server process and warms when a page run (or its own check every
-minute) finds a data stamp other than the one it started with, and again before the TTL would
-expire what it warmed. It never blocks a user's run (it only fills the shared cache, pausing
-between queries; a user asking for a result being computed waits for that one computation),
-shows nothing on screen, and stops on shutdown.
+The default views are 上周 and 本月至今, for 全市 and for each county. "Every page's queries" are
+the calls in dashboard/page_queries.json (written by `python3 -m scripts.page_queries`, which runs
+every page under AppTest), together with any other call the pages made since the server started
+(`cache.page_shapes`, e.g. a widget's non-default choice), plus the page start's own checks
+(report_meta, the region tree, the schema check): the pre-warm replays them for each default view,
+through the same cache. It never blocks a user's run: it waits while any page's prefetch is
+working and pauses between queries (a user asking for a result being computed waits for that one
+computation); it shows nothing on screen and stops on shutdown.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import threading
 import time
 from datetime import timedelta
 
-from dashboard import cache, config
-from queries.meta import region_tree, report_meta_values
+from dashboard import cache, config, page_queries, prefetch
+from dashboard.doctor import check_schema
+from queries.meta import earliest_event_on, region_tree, report_meta_values
 from queries.periods import build_filters, data_date_from_refreshed
 
 log = logging.getLogger(__name__)
@@ -49,22 +50,47 @@ def default_views(url: str) -> list:
     return [build_filters(preset, today, data_date, counties=chosen) for preset in DEFAULT_PRESETS for chosen in counties]
 
 
+def shapes() -> list[tuple]:
+    """Every page's calls: the manifest's, then those recorded since the server started."""
+    return list(dict.fromkeys([*page_queries.calls(), *cache.page_shapes()]))
+
+
+def _defer(stop: threading.Event | None) -> None:
+    """Let users' pages go first: wait while a page's prefetch is working, then pause briefly."""
+    if stop is None:
+        return
+    while prefetch.busy() and not stop.is_set():
+        stop.wait(PAUSE_SECONDS * 5)
+    time.sleep(PAUSE_SECONDS)
+
+
 def warm(url: str, stop: threading.Event | None = None, views: list | None = None) -> int:
-    """Ask every recorded page call for every default view of `url` (or for `views`); returns
-    the calls made. A failing call is skipped (the page shows its sentence when opened)."""
+    """Ask every page's calls for every default view of `url` (or for `views`), and the page
+    start's checks; returns the calls made. A failing call is skipped (the page shows its
+    sentence when opened). With `stop` (the background thread) it defers to users' pages."""
     made = 0
+
+    def ask(run, function, *args, **kwargs) -> bool:
+        nonlocal made
+        if stop is not None and stop.is_set():
+            return False
+        _defer(stop)
+        try:
+            run(url, function, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - a broken query must not stop the others
+            log.info("pre-warm skipped %s: %s", getattr(function, "__qualname__", function), type(exc).__name__)
+        made += 1
+        return True
+
+    for function in (report_meta_values, region_tree, earliest_event_on):
+        ask(cache.run_at, function)
+    ask(cache.run_on_engine_at, check_schema)
+    calls = shapes()
     for view in default_views(url) if views is None else views:
-        for function, args, kwargs in cache.page_shapes():
-            if stop is not None and stop.is_set():
+        for shape in calls:
+            function, args, kwargs = cache.bind_shape(shape, view)
+            if not ask(cache.run_at, function, *args, **kwargs):
                 return made
-            bound = tuple(view if a == cache.THIS_PERIOD else view.compared() if a == cache.COMPARED else a for a in args)
-            try:
-                cache.run_at(url, function, *bound, **dict(kwargs))
-            except Exception as exc:  # noqa: BLE001 - a broken query must not stop the others
-                log.info("pre-warm skipped %s: %s", getattr(function, "__qualname__", function), type(exc).__name__)
-            made += 1
-            if stop is not None:
-                time.sleep(PAUSE_SECONDS)  # let a user's run have the interpreter between queries
     return made
 
 
@@ -76,17 +102,15 @@ class _Warmer(threading.Thread):
         self.warmed: tuple[str, float] | None = None  # (stamp, when)
 
     def run(self) -> None:
-        seen = None  # the stamp at start: the process's first visitors warm the cache themselves
         while not _stop.is_set():
-            try:
-                stamp = cache.data_stamp(self.url)
-                seen = stamp if seen is None else seen
-                expiring = self.warmed is not None and time.monotonic() - self.warmed[2] > 0.8 * config.cache_ttl_seconds()
-                if cache.page_shapes() and (stamp != seen or expiring):
+            stamp = cache.data_stamp(self.url)  # "" when unreadable: then warmed once, as for any stamp
+            expiring = self.warmed is not None and time.monotonic() - self.warmed[1] > 0.8 * config.cache_ttl_seconds()
+            if self.warmed is None or stamp != self.warmed[0] or expiring:
+                try:
                     warm(self.url, _stop)
-                    seen, self.warmed = stamp, (stamp, time.monotonic())
-            except Exception as exc:  # noqa: BLE001 - the pre-warm must never die on a bad database
-                log.info("pre-warm failed: %s", type(exc).__name__)
+                except Exception as exc:  # noqa: BLE001 - the pre-warm must never die on a bad database
+                    log.info("pre-warm failed: %s", type(exc).__name__)
+                self.warmed = (stamp, time.monotonic())
             self.wake.wait(CHECK_SECONDS)
             self.wake.clear()
 

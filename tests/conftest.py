@@ -38,6 +38,14 @@ def _small_sample_rule_off(monkeypatch):
     monkeypatch.setenv("DASHBOARD_SMALL_SAMPLE_BELOW", "1")
 
 
+@pytest.fixture(autouse=True)
+def _prefetch_off(monkeypatch):
+    """The page prefetch (dashboard/prefetch.py) runs a page's queries in a thread pool; page tests
+    count and time queries on the page's own thread, so it is off here (it changes only when a
+    result is computed, never what it is). tests/test_prefetch.py turns it on."""
+    monkeypatch.setenv("DASHBOARD_PREFETCH", "0")
+
+
 def _server_error(dialect: str) -> str | None:
     if dialect not in _server_state:
         try:

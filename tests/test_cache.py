@@ -159,3 +159,39 @@ def test_key_spreads_keyword_options():
     assert name == "queries.details.detail_page" and args == ()
     assert dict(named)["entity_types"] == ("company",) and dict(named)["page"] == 2 and "options" not in dict(named)
     hash(named)
+
+
+def test_prewarm_on_a_fresh_process_leaves_every_page_nothing_to_query(tmp_path, monkeypatch):
+    """No page has been visited since the start (nothing recorded): the pre-warm works from
+    dashboard/page_queries.json, and afterwards each page's first visit runs no query but the
+    data-date check."""
+    from streamlit.testing.v1 import AppTest
+
+    from data import demo
+    from tests.apptest_support import ENTRY
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    demo.generate(url, scale=0.01, data_date=DATA_DATE)
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    monkeypatch.setenv("DASHBOARD_TODAY", TODAY.isoformat())
+    st.cache_data.clear()
+    monkeypatch.setattr(cache, "_shapes", {})  # a fresh process: no page run recorded
+    try:
+        view = prewarm.default_views(url)[0]  # 上周·全市, the sidebar's default
+        assert (view.preset, view.counties) == ("last_week", ())
+        made = prewarm.warm(url, views=[view])
+        assert made >= len(prewarm.shapes()) > 50
+        seen = _statements(url)
+        cache.check_freshness(url)
+        freshness = set(seen)
+        seen.clear()
+        at = AppTest.from_file(ENTRY, default_timeout=120)
+        at.run()
+        for page in ("pages/credit_risk.py", "pages/inspections.py", "pages/lists.py", "pages/revisits.py",
+                     "pages/penalties.py", "pages/overview.py"):
+            at.switch_page(page)
+            at.run()
+            assert not at.exception, page
+            assert [s for s in seen if s not in freshness] == [], page
+    finally:
+        st.cache_resource.clear()

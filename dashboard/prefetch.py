@@ -1,0 +1,132 @@
+"""Page prefetch: at the start of a page run, the page's queries (dashboard/page_queries.json) for
+the run's filter go to a small shared thread pool, so one page's queries overlap (sqlite3, psycopg
+and duckdb release the interpreter while the database works) instead of running one after another.
+
+The page's sections still ask `dashboard.cache.run` in their own order and take each result from
+the cache; a result the pool is computing is waited for (st.cache_data holds a lock per key while
+a value is computed, and a second caller waits for it), so no query runs twice. A prefetch never
+raises into the page: a failing call is dropped and the section that asks for it reports the
+failure itself. It respects the page's query budget: nothing starts once the run has timed out or
+spent PAGE_BUDGET_SECONDS, and a statement timeout in the pool stops the run's further queries
+like one in the page. A new run of the same session drops what the previous run had not started.
+
+Off with the setting `prefetch` = 0 (the AppTest-based tests turn it off, so what they count
+does not depend on thread timing; tests/test_prefetch.py turns it on).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import streamlit as st
+
+from dashboard import cache, config, page_queries
+from dashboard.db import QueryTimedOut
+
+log = logging.getLogger(__name__)
+
+WORKERS = 2
+_SESSION_KEY = "_prefetch_futures"
+_LAST_KEY = "_prefetch_last"
+
+_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+_stop = threading.Event()
+_active = 0  # submitted calls not yet finished (all sessions)
+_idle = threading.Condition(_lock)
+
+
+def enabled() -> bool:
+    return config.setting("prefetch", "1") not in ("0", "false", "off", "no")
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    with _lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="dashboard-prefetch")
+        return _pool
+
+
+def _done(_future) -> None:
+    global _active
+    with _idle:
+        _active -= 1
+        if _active == 0:
+            _idle.notify_all()
+
+
+def _fetch(url: str, function, args: tuple, kwargs: dict, budget: dict | None) -> None:
+    if _stop.is_set() or cache.budget_spent(budget):
+        return
+    try:
+        cache.run_at(url, function, *args, **kwargs)
+    except QueryTimedOut:
+        if budget is not None and not budget["stopped"]:
+            budget["stopped"] = "本页已有查询超时"
+    except Exception as exc:  # noqa: BLE001 - the page's own call reports the failure
+        log.info("prefetch skipped %s: %s", getattr(function, "__qualname__", function), type(exc).__name__)
+
+
+def start(url: str, page: str | None, filters) -> int:
+    """Submit `page`'s manifest calls for `filters` (the calls of the run that is starting); the
+    calls the session's previous run had not started yet are dropped. Returns how many were
+    submitted: 0 when prefetch is off, the page unknown, the run's budget spent, or the session's
+    previous run already asked for the same page, filter and data (a widget on the page changed:
+    its results are cached)."""
+    global _active
+    asked = (url, page, filters, cache.data_stamp(url))
+    if st.session_state.get(_LAST_KEY) == asked:
+        return 0
+    st.session_state[_LAST_KEY] = asked
+    previous = st.session_state.get(_SESSION_KEY) or []
+    for future in previous:
+        future.cancel()
+    st.session_state[_SESSION_KEY] = []
+    if not enabled() or _stop.is_set() or page is None:
+        return 0
+    budget = cache.page_budget()
+    if cache.budget_spent(budget):
+        return 0
+    futures: list[Future] = []
+    pool = _executor()
+    for shape in page_queries.calls(page):
+        function, args, kwargs = cache.bind_shape(shape, filters)
+        with _idle:
+            _active += 1
+        try:
+            future = pool.submit(_fetch, url, function, args, kwargs, budget)
+        except RuntimeError:  # the pool is shutting down
+            _done(None)
+            break
+        future.add_done_callback(_done)
+        futures.append(future)
+    st.session_state[_SESSION_KEY] = futures
+    return len(futures)
+
+
+def busy() -> bool:
+    """Whether any page's prefetch is queued or running (the pre-warm waits for it to finish)."""
+    with _lock:
+        return _active > 0
+
+
+def wait_idle(timeout: float | None = None) -> bool:
+    """Block until no prefetch is queued or running (tests and the benchmark); False on timeout."""
+    with _idle:
+        return _idle.wait_for(lambda: _active == 0, timeout)
+
+
+def stop() -> None:
+    """Stop prefetching (at interpreter exit): queued calls are dropped, running ones finish."""
+    _stop.set()
+    with _lock:
+        pool = _pool
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+atexit.register(stop)
