@@ -50,7 +50,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from dashboard.doctor import EXIT_CODES, diagnose  # noqa: E402
 from queries.schema import metadata  # noqa: E402
-from tests.fixture_base import CITY, DATA_DATE, KAILU, KEQIN, TODAY, base_rows, enterprise  # noqa: E402
+from tests.fixture_base import CITY, DATA_DATE, KAILU, KEQIN, KEQIN_YONGQING, TODAY, base_rows, enterprise  # noqa: E402
 
 
 def test_a_file_that_is_not_sqlite(tmp_path):
@@ -114,6 +114,8 @@ def _dirty_rows():
     rows["enterprises"] = [enterprise(e, KEQIN, None) for e in range(1, 5)] + [
         enterprise(5, "150599", None),                                 # a county that does not exist
         enterprise(6, KAILU, None, registered_on=date(2026, 12, 1)),   # registered after the data date
+        enterprise(7, KEQIN, KEQIN_YONGQING),                          # a known office
+        enterprise(8, KEQIN, "150502999"),                             # an office that does not exist
     ]
     rows["credit_risk_assessments"] = [
         {"enterprise_id": 1, "assessed_on": date(2026, 1, 5), "grade": "A", "score": None},
@@ -142,6 +144,8 @@ def test_data_faults_are_counted_and_named(fresh_db, monkeypatch, dialect):
         "表 credit_risk_assessments（企业信用风险分类结果）的字段 assessed_on 有 1 个日期晚于数据截至日（2026年11月22日），不计入截至该日的数字。",
         "表 credit_risk_assessments（企业信用风险分类结果）有 1 条记录的 enterprise_id 在表 enterprises 中不存在，未计入。",
         "表 enterprises（市场主体）有 1 条记录的 region_code 为空或不在区划表（regions）中。",
+        # enterprise 8's office; enterprise 7's is known, and 1–6 have none (not a fault)
+        "表 enterprises（市场主体）有 1 条记录的 office_code 为空或不在区划表（regions）中。",
     ]
 
 
