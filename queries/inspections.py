@@ -10,7 +10,10 @@ are dropped by the inner joins and counted by `orphan_counts`.
 Publication deadlines (the 20th working day after inspected_on) come from the Python working-day
 calendar of queries/workdays.py: the deadline only grows with inspected_on, so the rows whose
 deadline falls in a date range are those inspected in a date range, and each row's deadline
-reaches SQL as a CASE over inspected_on with bound dates. No dialect's date functions are used.
+reaches SQL with bound dates: on DuckDB and PostgreSQL as a derived table of the judged days
+(day, deadline; each day's deadline worked out once) joined on inspected_on, on SQLite and
+MariaDB as a CASE over inspected_on (SQLite scans a derived table once per row: no index on it).
+No dialect's date functions are used.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from datetime import date, timedelta
 from itertools import groupby
 
 import pandas as pd
-from sqlalchemy import Date, and_, case, false, func, literal, or_, select, true
+from sqlalchemy import Date, and_, case, false, func, literal, or_, select, true, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Subquery
 
 from queries.common import TOTAL, between, composed, count_if, orphan_count, region_key, scope_conditions, with_total
 from queries.metrics import target_metrics
@@ -41,6 +45,11 @@ TARGET_METRICS = {m.code: (m.numerator, m.denominator) for m in target_metrics()
 """Target figure code → its (numerator, denominator) columns of `region_figures` (the registry's)."""
 
 _CALENDAR_MARGIN = timedelta(days=90)  # more than 20 working days across any holiday season
+_DAYS_PER_UNION = 250  # days per compound SELECT of the deadline table; longer windows nest
+DEADLINE_JOIN_DIALECTS = ("duckdb", "postgresql")
+"""Where each judged day's deadline is a joined derived table (measured at scale 6, 本年至今:
+DuckDB 0.23 → 0.15 s, PostgreSQL 0.61 → 0.47 s); elsewhere a CASE tree per row (SQLite: a
+LEFT JOIN to a derived table is a scan of it per row, 0.15 → 0.50 s)."""
 
 _i = inspections.c
 _t = inspection_tasks.c
@@ -60,6 +69,8 @@ class _Figure:
 
     where: tuple
     counts: dict[str, ColumnElement | None]
+    joins: tuple = ()
+    """(derived table, ON clause) pairs left-joined to OBJECTS for the counts (the deadlines)."""
 
     @property
     def measures(self) -> dict[str, ColumnElement]:
@@ -156,6 +167,23 @@ def _deadline_case(window: PublicationWindow) -> ColumnElement:
     return tree(0, len(runs) - 1)
 
 
+def _deadlines(window: PublicationWindow) -> Subquery:
+    """One row per judged day (window.first..window.last): day, deadline — each day's deadline
+    worked out once from the calendar and joined to the rows on inspected_on, rather than a CASE
+    over the days evaluated for every row (DuckDB spent most of the headline on that CASE).
+
+    Bound dates in a UNION ALL of one-row SELECTs (portable; SQLite would allow 500 terms in one
+    compound SELECT); a window longer than _DAYS_PER_UNION days is a UNION ALL of such blocks.
+    """
+    days = [window.first + timedelta(days=n) for n in range((window.last - window.first).days + 1)]
+    rows = [select(literal(day, Date).label("day"), literal(window.deadline(day), Date).label("deadline")) for day in days]
+    blocks = [rows[i:i + _DAYS_PER_UNION] for i in range(0, len(rows), _DAYS_PER_UNION)]
+    if len(blocks) == 1:
+        return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("deadlines")
+    nested = [select(*union_all(*block).subquery(f"days_{n}").c) if len(block) > 1 else block[0] for n, block in enumerate(blocks)]
+    return union_all(*nested).subquery("deadlines")
+
+
 def _active(period) -> _Figure:
     """Drawn objects of the tasks active in P (starts_on <= as-of, due_on >= P.start)."""
     return _Figure(
@@ -192,12 +220,18 @@ def _inspected(period) -> _Figure:
     )
 
 
-def _publication(window: PublicationWindow) -> _Figure:
-    """Rows whose deadline falls in P; on time = published on or before the deadline."""
+def _publication(window: PublicationWindow, dialect: str) -> _Figure:
+    """Rows whose deadline falls in P; on time = published on or before the deadline (a joined
+    table of the days' deadlines on DEADLINE_JOIN_DIALECTS, else a CASE per row)."""
+    joins = ()
     if window.first > window.last:
         where, on_time = (false(),), false()
-    else:
+    elif dialect not in DEADLINE_JOIN_DIALECTS:
         where, on_time = (between(_i.inspected_on, window.first, window.last),), _i.published_on <= _deadline_case(window)
+    else:
+        deadlines = _deadlines(window)
+        joins = ((deadlines, deadlines.c.day == _i.inspected_on),)
+        where, on_time = (between(_i.inspected_on, window.first, window.last),), _i.published_on <= deadlines.c.deadline
     return _Figure(
         where,
         {
@@ -205,6 +239,7 @@ def _publication(window: PublicationWindow) -> _Figure:
             "published_on_time_count": on_time,
             "published_before_inspection_count": _i.published_on < _i.inspected_on,
         },
+        joins,
     )
 
 
@@ -222,7 +257,7 @@ def _pending(window: PublicationWindow) -> _Figure:
 
 def _run(conn: Connection, f, figure: _Figure, keys: dict[str, ColumnElement]) -> pd.DataFrame:
     """`figure` over the filter's regions, grouped by `keys`; measures as int columns."""
-    return _grouped(conn, f, figure.measures, figure.where, keys)
+    return _grouped(conn, f, figure.measures, figure.where, keys, figure.joins)
 
 
 def _run_together(conn: Connection, f, figures: tuple[_Figure, ...], keys: dict[str, ColumnElement]) -> pd.DataFrame:
@@ -233,14 +268,18 @@ def _run_together(conn: Connection, f, figures: tuple[_Figure, ...], keys: dict[
     value that only some figures have gets zeros for the others.
     """
     measures = {name: expr for figure in figures for name, expr in figure.measures_within().items()}
-    return _grouped(conn, f, measures, (or_(*(and_(*figure.where) for figure in figures)),), keys)
+    joins = tuple(join for figure in figures for join in figure.joins)
+    return _grouped(conn, f, measures, (or_(*(and_(*figure.where) for figure in figures)),), keys, joins)
 
 
-def _grouped(conn: Connection, f, measures: dict, where: tuple, keys: dict[str, ColumnElement]) -> pd.DataFrame:
+def _grouped(conn: Connection, f, measures: dict, where: tuple, keys: dict[str, ColumnElement], joins: tuple = ()) -> pd.DataFrame:
     labelled = [expr.label(name) for name, expr in keys.items()]
+    source = OBJECTS
+    for table, on in joins:  # a left join: rows outside the derived table's days keep NULLs
+        source = source.outerjoin(table, on)
     stmt = (
         select(*labelled, *(expr.label(name) for name, expr in measures.items()))
-        .select_from(OBJECTS)
+        .select_from(source)
         .where(*scope_conditions(f, _t.region_code, enterprises.c.office_code), *where)
     )
     if keys:
@@ -274,7 +313,7 @@ def headline(conn: Connection, f) -> InspectionHeadline:
     """The period's headline figures over the filter's regions (one value each)."""
     period = f.period
     window = publication_window(conn, period)
-    figures = (_active(period), _due(period), _inspected(period), _publication(window), _pending(window))
+    figures = (_active(period), _due(period), _inspected(period), _publication(window, conn.dialect.name), _pending(window))
     values = {name: int(value) for name, value in _run_together(conn, f, figures, {}).iloc[0].items()}
     deadline_years = range(period.start.year, window.deadline(period.as_of).year + 1)
     return InspectionHeadline(
@@ -307,7 +346,7 @@ def region_figures(conn: Connection, f) -> pd.DataFrame:
     # One pass grouped by region and task period (a task's dates are the same for all its
     # objects, so the due and publication counts just add up over them per region).
     dated = {**_region(f), "starts_on": _t.starts_on, "due_on": _t.due_on}
-    figures = (_active(period), _due(period), _publication(publication_window(conn, period)))
+    figures = (_active(period), _due(period), _publication(publication_window(conn, period), conn.dialect.name))
     frame = _run_together(conn, f, figures, dated).drop(columns="published_before_inspection_count")
     frame["elapsed_weight"] = frame["drawn_count"] * _time_progress(frame, period.as_of)
     frame = frame.drop(columns=["starts_on", "due_on"]).groupby("region_code", as_index=False, dropna=False).sum()

@@ -197,6 +197,25 @@ def test_no_deadline_falls_in_a_holiday_week(conn):
     assert h.pending_publication_count == 7
 
 
+def test_a_long_window_gives_the_same_figures_by_deadline_table_and_by_case(conn, monkeypatch):
+    """A custom period of 14 months: its judged days (about 430) are more than one block of the
+    deadline table (_DAYS_PER_UNION), which nests; the same figures as the CASE per row."""
+    f = build_filters("custom", TODAY, DATA_DATE, custom=(date(2025, 10, 1), nov(22)))
+    window = q.publication_window(conn, f.period)
+    assert (window.last - window.first).days + 1 > q._DAYS_PER_UNION
+    monkeypatch.setattr(q, "DEADLINE_JOIN_DIALECTS", ("duckdb", "postgresql", "sqlite", "mysql", "mariadb"))
+    joined = q.headline(conn, f), q.region_figures(conn, f)
+    monkeypatch.setattr(q, "DEADLINE_JOIN_DIALECTS", ())
+    by_case = q.headline(conn, f), q.region_figures(conn, f)
+    assert joined[0] == by_case[0]
+    assert joined[1].to_dict("records") == by_case[1].to_dict("records")
+    # Judged: every row inspected by Sun 25 Oct 2026 (deadline Fri 20 Nov, the last by 22 Nov; the
+    # first deadline, in autumn 2025, precedes every row). On time: 12, 16, 21, 22 (published before
+    # its inspection), 24 of 12, 14, 15, 16, 21, 22, 23, 24, 29 (test_headline_* work out each
+    # deadline) and 31, 34, 35 of T7's 31–38 (test_publication_across_national_day) → 8 of 9 + 8 = 17.
+    assert (by_case[0].publication_due_count, by_case[0].published_on_time_count) == (17, 8)
+
+
 def test_uncovered_year_is_reported(conn):
     f = build_filters("custom", TODAY, DATA_DATE, custom=(date(2025, 11, 10), date(2025, 11, 16)))
     h = q.headline(conn, f)
