@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
@@ -37,6 +38,13 @@ _pool: ThreadPoolExecutor | None = None
 _stop = threading.Event()
 _active = 0  # submitted calls not yet finished (all sessions)
 _idle = threading.Condition(_lock)
+
+
+@st.cache_data(show_spinner=False)
+def _cache_generation() -> str:
+    """A token that changes whenever the result cache is emptied (st.cache_data.clear(), e.g. after
+    the demo database is rebuilt): a rerun asking the same again is prefetched again then."""
+    return uuid.uuid4().hex
 
 
 def enabled() -> bool:
@@ -78,7 +86,7 @@ def start(url: str, page: str | None, filters) -> int:
     previous run already asked for the same page, filter and data (a widget on the page changed:
     its results are cached)."""
     global _active
-    asked = (url, page, filters, cache.data_stamp(url))
+    asked = (url, page, filters, cache.data_stamp(url), _cache_generation())
     if st.session_state.get(_LAST_KEY) == asked:
         return 0
     st.session_state[_LAST_KEY] = asked
