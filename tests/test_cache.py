@@ -195,3 +195,40 @@ def test_prewarm_on_a_fresh_process_leaves_every_page_nothing_to_query(tmp_path,
             assert [s for s in seen if s not in freshness] == [], page
     finally:
         st.cache_resource.clear()
+
+
+def test_the_background_warmer_warms_at_start_and_on_a_new_data_date_and_stops(db, monkeypatch):
+    monkeypatch.setattr(cache, "_shapes", {})  # a fresh process
+    monkeypatch.setattr(prewarm, "_stop", threading.Event())
+    monkeypatch.setattr(prewarm, "PAUSE_SECONDS", 0.0)
+    monkeypatch.setattr(prewarm, "default_views", lambda url: [build_filters("last_week", TODAY, DATA_DATE)])
+    warmed: list[str] = []
+    done = threading.Event()
+    real = prewarm.warm
+
+    def recording(url, stop=None, views=None):
+        made = real(url, stop, views)
+        warmed.append(cache.data_stamp(url))
+        done.set()
+        return made
+
+    monkeypatch.setattr(prewarm, "warm", recording)
+    warmer = prewarm._Warmer(db.url)
+    monkeypatch.setitem(prewarm._threads, db.url, warmer)
+    monkeypatch.setattr(cache, "_stamp_listeners", [prewarm._wake])
+    cache.check_freshness(db.url)
+    warmer.start()
+    assert done.wait(60)  # at its first run, before any page was visited
+    assert warmed == [cache.data_stamp(db.url)]
+    seen = _statements(db.url)
+    cache.run(inspections.headline, build_filters("last_week", TODAY, DATA_DATE))
+    assert seen == []  # from the manifest: warm
+    done.clear()
+    db.execute("UPDATE report_meta SET value = '2026-11-24T02:00:00+08:00' WHERE key = 'refreshed_at'")
+    cache.check_freshness(db.url)  # a page run sees the new stamp and wakes the warmer
+    assert done.wait(60)
+    assert len(warmed) == 2 and warmed[1].startswith("2026-11-24T02:00:00+08:00")
+    prewarm._stop.set()
+    warmer.wake.set()
+    warmer.join(10)
+    assert not warmer.is_alive()
