@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.engine import Connection
 
-from queries.common import exact_text, orphan_count
+from queries.common import composed, exact_text, orphan_count
 from queries.schema import metadata
 
 GRADE_CODES = ("A", "B", "C", "D")
@@ -146,8 +146,34 @@ def region_faults(conn: Connection, tables: tuple[str, ...]) -> list[Fault]:
 ALL_TABLES = tuple(name for name in metadata.tables if name not in ("regions", "report_meta", "workday_adjustments"))
 
 
-def data_faults(conn: Connection, data_date: date, tables: tuple[str, ...] = ALL_TABLES) -> list[Fault]:
-    """Every data check on `tables` (default: all the contract's data tables), in one list."""
+@composed
+def data_faults(run, data_date: date, tables: tuple[str, ...] = ALL_TABLES) -> list[Fault]:
+    """Every data check on `tables` (default: all the contract's data tables), in one list:
+    grades and same-day assessments, then dates (in the order of `tables`), references and
+    region codes. Made of each table's checks (`table_faults`), so through the app's cache a
+    table that several figures' sets name (the register, on the overview) is checked once per
+    data date."""
+    found = [fault for table in tables for fault in run(table_faults, data_date, table)]
+    return sorted(found, key=lambda fault: _position(fault, tables))
+
+
+_REGION_CHECKS = [*COUNTY_CODES, ("enterprises", "office_code")]
+
+
+def _position(fault: Fault, tables: tuple[str, ...]) -> tuple:
+    """Where `fault` stands in data_faults' order (the order the checks of all tables at once ran in)."""
+    if fault.kind in ("grade", "duplicate"):
+        return (0, fault.kind != "grade")
+    if fault.kind in ("unparseable_date", "future_date"):
+        return (1, tables.index(fault.table), EVENT_DATES[fault.table].index(fault.column), fault.kind != "unparseable_date")
+    if fault.kind == "orphan":
+        return (2, [(child, column) for child, column, _, _ in REFERENCES].index((fault.table, fault.column)))
+    return (3, _REGION_CHECKS.index((fault.table, fault.column)))
+
+
+def table_faults(conn: Connection, data_date: date, table: str) -> list[Fault]:
+    """Every data check of one table (its grades, dates, references and region codes)."""
+    tables = (table,)
     faults: list[Fault] = []
     if "credit_risk_assessments" in tables:
         faults += grade_faults(conn) + duplicate_faults(conn)

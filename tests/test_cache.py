@@ -232,3 +232,21 @@ def test_the_background_warmer_warms_at_start_and_on_a_new_data_date_and_stops(d
     warmer.wake.set()
     warmer.join(10)
     assert not warmer.is_alive()
+
+
+def test_a_table_in_two_figures_data_checks_is_checked_once(db):
+    """The overview asks data_faults for ("enterprises",) and for ("credit_risk_assessments",
+    "enterprises"): through the cache the register's checks run once, the second set only adds the
+    assessments' own, and the faults are those of checking the set at once."""
+    from queries import quality
+
+    cache.run(quality.data_faults, DATA_DATE, ("enterprises",))
+    seen = _statements(db.url)
+    both = cache.run(quality.data_faults, DATA_DATE, ("credit_risk_assessments", "enterprises"))
+    cached = list(seen)
+    seen.clear()
+    with cache.engine_for(db.url).connect() as conn:
+        quality.table_faults(conn, DATA_DATE, "credit_risk_assessments")
+        assessments_alone = list(seen)
+        assert both == quality.data_faults(conn, DATA_DATE, ("credit_risk_assessments", "enterprises"))
+    assert cached == assessments_alone  # only the assessments' own checks: the register's were cached
