@@ -8,7 +8,8 @@ a value is computed, and a second caller waits for it), so no query runs twice. 
 raises into the page: a failing call is dropped and the section that asks for it reports the
 failure itself. It respects the page's query budget: nothing starts once the run has timed out or
 spent PAGE_BUDGET_SECONDS, and a statement timeout in the pool stops the run's further queries
-like one in the page. A new run of the same session drops what the previous run had not started.
+like one in the page. A new run of the same session drops what the previous run had not started,
+and nothing starts for a session that has gone (its tab closed).
 
 Off with the setting `prefetch` = 0 (the AppTest-based tests turn it off, so what they count
 does not depend on thread timing; tests/test_prefetch.py turns it on).
@@ -24,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import streamlit as st
 
-from dashboard import cache, config, page_queries
+from dashboard import cache, cancel, config, page_queries
 from dashboard.db import QueryTimedOut
 
 log = logging.getLogger(__name__)
@@ -67,8 +68,10 @@ def _done(_future) -> None:
             _idle.notify_all()
 
 
-def _fetch(url: str, function, args: tuple, kwargs: dict, budget: dict | None) -> None:
+def _fetch(url: str, function, args: tuple, kwargs: dict, budget: dict | None, session: str | None = None) -> None:
     if _stop.is_set() or cache.budget_spent(budget):
+        return
+    if session is not None and not cancel.session_alive(session):  # the tab has closed
         return
     try:
         cache.run_at(url, function, *args, **kwargs)
@@ -101,12 +104,13 @@ def start(url: str, page: str | None, filters) -> int:
         return 0
     futures: list[Future] = []
     pool = _executor()
+    session = cancel.current_session()
     for shape in page_queries.calls(page):
         function, args, kwargs = cache.bind_shape(shape, filters)
         with _idle:
             _active += 1
         try:
-            future = pool.submit(_fetch, url, function, args, kwargs, budget)
+            future = pool.submit(_fetch, url, function, args, kwargs, budget, session)
         except RuntimeError:  # the pool is shutting down
             _done(None)
             break

@@ -120,3 +120,12 @@ def test_nothing_starts_after_the_page_budget(app_db):
     spent = {"started": time.monotonic() - cache.PAGE_BUDGET_SECONDS - 1, "stopped": None}
     prefetch._fetch(app_db, slow_query, ("z",), {}, spent)
     assert CALLS == [] and spent["stopped"]
+
+
+def test_nothing_starts_for_a_session_that_has_gone(app_db, monkeypatch):
+    from dashboard import cancel
+
+    monkeypatch.setattr(cancel, "session_alive", lambda session: session != "gone")
+    prefetch._fetch(app_db, slow_query, ("gone",), {}, None, "gone")
+    prefetch._fetch(app_db, slow_query, ("here",), {}, None, "here")
+    assert CALLS == ["here"]
