@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -38,6 +39,9 @@ _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 _stop = threading.Event()
 _active = 0  # submitted calls not yet finished (all sessions)
+_seconds: dict[str, float] = {}
+"""The longest time a prefetched call of each query function took in this process: a page's
+calls are submitted longest first, so the page does not end waiting for one started last."""
 _idle = threading.Condition(_lock)
 
 
@@ -73,8 +77,11 @@ def _fetch(url: str, function, args: tuple, kwargs: dict, budget: dict | None, s
         return
     if session is not None and not cancel.session_alive(session):  # the tab has closed
         return
+    started = time.monotonic()
     try:
         cache.run_at(url, function, *args, **kwargs)
+        name = _name(function)
+        _seconds[name] = max(_seconds.get(name, 0.0), time.monotonic() - started)
     except QueryTimedOut:
         if budget is not None and not budget["stopped"]:
             budget["stopped"] = "本页已有查询超时"
@@ -105,8 +112,10 @@ def start(url: str, page: str | None, filters) -> int:
     futures: list[Future] = []
     pool = _executor()
     session = cancel.current_session()
-    for shape in page_queries.calls(page):
-        function, args, kwargs = cache.bind_shape(shape, filters)
+    calls = [cache.bind_shape(shape, filters) for shape in page_queries.calls(page)]
+    # Longest first (a call not timed yet counts as longest), else in the page's order.
+    calls.sort(key=lambda call: -_seconds.get(_name(call[0]), float("inf")))
+    for function, args, kwargs in calls:
         with _idle:
             _active += 1
         try:
@@ -118,6 +127,10 @@ def start(url: str, page: str | None, filters) -> int:
         futures.append(future)
     st.session_state[_SESSION_KEY] = futures
     return len(futures)
+
+
+def _name(function) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
 
 
 def busy() -> bool:

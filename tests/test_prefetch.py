@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from concurrent.futures import Future
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import cache, prefetch
 from dashboard.db import QueryTimedOut
+from queries.periods import build_filters
 from tests.apptest_support import ENTRY
 
 DATA_DATE = date(2026, 11, 22)
@@ -129,3 +131,29 @@ def test_nothing_starts_for_a_session_that_has_gone(app_db, monkeypatch):
     prefetch._fetch(app_db, slow_query, ("gone",), {}, None, "gone")
     prefetch._fetch(app_db, slow_query, ("here",), {}, None, "here")
     assert CALLS == ["here"]
+
+
+def test_a_page_s_calls_are_submitted_longest_first(app_db, monkeypatch):
+    from queries import inspections, market
+
+    from dashboard import page_queries
+
+    shapes = [(market.market_summary, (cache.THIS_PERIOD,), ()), (inspections.headline, (cache.THIS_PERIOD,), ()),
+              (market.by_region, (cache.THIS_PERIOD,), ())]
+    monkeypatch.setattr(page_queries, "calls", lambda page=None: shapes)
+    monkeypatch.setattr(prefetch, "_seconds", {"queries.market.market_summary": 0.1, "queries.inspections.headline": 0.9})
+    monkeypatch.setenv("DASHBOARD_PREFETCH", "1")
+    submitted = []
+
+    class Recorder:
+        def submit(self, fn, url, function, *rest):
+            submitted.append(function.__name__)
+            future = Future()
+            future.set_result(None)
+            return future
+
+    monkeypatch.setattr(prefetch, "_executor", lambda: Recorder())
+    f = build_filters("last_week", TODAY, DATA_DATE)
+    assert prefetch.start(app_db, "overview", f) == 3
+    # not timed yet (by_region) first, then the longest
+    assert submitted == ["by_region", "headline", "market_summary"]
