@@ -403,7 +403,8 @@ def report(args, urls: dict[str, str], results: dict, floors: list, concurrent: 
                   "(cold cache, one process; includes the browser's own loading), wall seconds until all are drawn: "
                   + ", ".join(f"{e} {s:.2f}" for e, s in concurrent.items()) + "."]
     if full_warm:
-        lines += ["", "One full pre-warm (every recorded page query for 上周 and 本月至今 × 全市 and each county), "
+        lines += ["", "One full pre-warm (every page's queries, dashboard/page_queries.json, for 上周 and 本月至今 × 全市 "
+                  "and each county), "
                   "seconds, as the background thread runs it after a new data date: "
                   + ", ".join(f"{e} {s:.0f}" for e, s in full_warm.items()) + "."]
     return "\n".join(lines) + "\n"

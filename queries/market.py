@@ -6,7 +6,8 @@ the as-of date; 注销: deregistered_on in the same days. The total is the live 
 as-of date, and its growth 同比增长 compares it with the total at the as-of date a year earlier,
 whatever comparison the filter chose (the bureaus report growth year on year).
 
-One grouped scan of `enterprises` answers all four counts per group. Entities whose region_code
+One grouped scan of `enterprises` answers all four counts per group; the headline is the sum of
+the regions' rows (one scan for the overview's cards and region table). Entities whose region_code
 is not a county of `regions` cannot be placed: they are left out of every figure (so the parts
 by region add up to the total) and counted by `data_quality`.
 """
@@ -20,7 +21,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from queries.common import Rate, between, complete_keys, count_if, region_key, regions_in_scope, scope_conditions
+from queries.common import Rate, between, complete_keys, composed, count_if, region_key, regions_in_scope, scope_conditions
 from queries.periods import shift_years
 from queries.schema import enterprises as ent
 from queries.schema import regions
@@ -44,8 +45,8 @@ def year_ago(f):
     return shift_years(f.period.as_of, -1)
 
 
-def _counts(conn: Connection, f, key: ColumnElement | None) -> list:
-    """total_count, year_ago_count, new_count, closed_count, grouped by `key` (None: one row)."""
+def _counts(conn: Connection, f, key: ColumnElement) -> list:
+    """key, total_count, year_ago_count, new_count, closed_count, grouped by `key`."""
     on, start = f.period.as_of, f.period.start
     measures = [
         count_if(_alive(on)).label("total_count"),
@@ -54,13 +55,12 @@ def _counts(conn: Connection, f, key: ColumnElement | None) -> list:
         count_if(between(ent.c.deregistered_on, start, on)).label("closed_count"),
     ]
     stmt = (
-        select(*([key.label("key")] if key is not None else []), *measures)
+        select(key.label("key"), *measures)
         .select_from(ent)
         # Nothing registered after the as-of date counts in any of the four.
         .where(ent.c.registered_on <= on, _placeable(), *scope_conditions(f, ent.c.region_code, ent.c.office_code))
+        .group_by(key)
     )
-    if key is not None:
-        stmt = stmt.group_by(key)
     return conn.execute(stmt).mappings().all()
 
 
@@ -89,10 +89,13 @@ class MarketSummary:
         return Rate(self.total_count - self.year_ago_count, self.year_ago_count)
 
 
-def market_summary(conn: Connection, f) -> MarketSummary:
-    """Total at P's as-of date, total at that date a year earlier, new and closed in P."""
-    (row,) = _counts(conn, f, None)
-    return MarketSummary(**{m: int(row[m] or 0) for m in MEASURES})
+@composed
+def market_summary(run, f) -> MarketSummary:
+    """Total at P's as-of date, total at that date a year earlier, new and closed in P: the sums
+    of `by_region` (every placeable entity in scope is in exactly one of its rows), so the
+    overview's cards and its region table share one grouped scan of the register."""
+    frame = run(by_region, f)
+    return MarketSummary(**{m: int(frame[m].sum()) for m in MEASURES})
 
 
 BY_TYPE_COLUMNS = ["entity_type", *MEASURES]
