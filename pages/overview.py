@@ -105,10 +105,9 @@ def topic_link(page: str) -> None:
 def credit_cards(ctx) -> None:
     topic_link("pages/credit_risk.py")
     scope = credit_risk_entity_types()
-    now, then = (
-        credit_risk.grade_totals(run(credit_risk.grade_distributions, f, entity_types=scope)[0])
-        for f in (ctx.filters, ctx.filters.compared())
-    )
+    # P's and Q's distributions come from one call (the credit-risk page's own, so it is shared).
+    now, then = (credit_risk.grade_totals(frame)
+                 for frame in run(credit_risk.grade_distributions, ctx.filters, entity_types=scope))
     city = city_run(ctx, credit_risk.grade_distributions, entity_types=scope)
     city = None if city is None else credit_risk.grade_totals(city[0]).high_risk
     rate_card("high_risk_share", now.high_risk.numerator, now.high_risk.denominator,
