@@ -134,13 +134,6 @@ class _GradeStamps:
             joined = joined.outerjoin(self.later, self.later.c.enterprise_id == ent.c.id)
         return joined
 
-    def joined_to(self, source):
-        """`source` (containing enterprises) outer-joined to the stamps."""
-        joined = source.outerjoin(self.base, self.base.c.enterprise_id == ent.c.id)
-        if self.later is not None:
-            joined = joined.outerjoin(self.later, self.later.c.enterprise_id == ent.c.id)
-        return joined
-
     def rank(self, i: int) -> ColumnElement:
         """The grade rank at the i-th date (1 A … 4 D, 0 not a grade, NULL unassessed)."""
         stamp = self.base.c.stamp if i == 0 else func.coalesce(self.later.c[f"stamp_{i}"], self.base.c.stamp)
@@ -538,7 +531,9 @@ def high_risk_enterprises(f, *, entity_types: Sequence[str]):
     enterprise_id, enterprise_name, uscc, entity_type, region_code, office_code, grade_rank
     (3 C, 4 D), grade_stamp (days since 1900-01-01 × 10 + rank: its latest assessment's date)."""
     on = f.period.as_of
-    stamps = _GradeStamps([on])
+    # A C/D enterprise has an assessment: the register is joined INTO the assessed enterprises
+    # rather than probed whole (0.36 → 0.19 s for the page and its count at scale 1 on SQLite).
+    stamps = _GradeStamps([on], assessed_only=True)
     rank = stamps.rank(0)
     conditions = [
         _in_population(on, entity_types),
@@ -555,7 +550,7 @@ def high_risk_enterprises(f, *, entity_types: Sequence[str]):
         ent.c.office_code,
         rank.label("grade_rank"),
         stamps.base.c.stamp.label("grade_stamp"),
-    ).select_from(stamps.joined_to(ent)).where(*conditions)
+    ).select_from(stamps.assessed()).where(*conditions)
 
 
 def grade_of_stamp(stamp: int) -> tuple[str, date]:
