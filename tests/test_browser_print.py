@@ -22,7 +22,9 @@ ON_PAPER = """() => {
   paper.textContent = '[data-testid=stMainBlockContainer]{width:600px !important; max-width:600px !important}';
   document.head.appendChild(paper);
   const main = document.querySelector('[data-testid=stMainBlockContainer]').getBoundingClientRect();
-  const wide = [...document.querySelectorAll('.js-plotly-plot .main-svg')]
+  // The charts of the open tab (a closed tab's are not drawn, on screen or on paper).
+  const shown = [...document.querySelectorAll('.js-plotly-plot .main-svg')].filter(svg => svg.checkVisibility());
+  const wide = shown
     .map(svg => svg.getBoundingClientRect())
     .filter(box => box.right > main.right + 1 || box.width < 100)
     .map(box => Math.round(box.width));
@@ -35,7 +37,7 @@ ON_PAPER = """() => {
       + ' [data-testid=stPopover], [data-testid=stButton], [data-testid=stDownloadButton]')]
     .filter(el => el.getBoundingClientRect().height > 0).length;
   paper.remove();
-  return {wide, cut, widgets};
+  return {charts: shown.length > 0, wide, cut, widgets};
 }"""
 
 
@@ -53,7 +55,7 @@ def test_printing_a_page_hides_the_chrome_and_cuts_nothing(server):  # noqa: F81
         assert page.locator('[data-testid="stMetric"]').count() >= 4
         page.emulate_media(media="print")
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
-        assert page.evaluate(ON_PAPER) == {"wide": [], "cut": [], "widgets": 0}
+        assert page.evaluate(ON_PAPER) == {"charts": True, "wide": [], "cut": [], "widgets": 0}
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "print_credit_risk.png"), full_page=True)
         pdf = page.pdf(format="A4", print_background=True)
