@@ -593,10 +593,10 @@ def register_quality(conn: Connection, on: date, *, entity_types: Sequence[str])
     unplaceable = select(func.count()).select_from(ent).where(_in_population(on, entity_types), ~_placeable())
     # All assessments, not only those up to the as-of date: a plain scan beats the date index
     # when nearly every row qualifies, and a bad code is worth fixing whenever it is dated.
-    in_scope_ids = select(ent.c.id).where(_in_scope(entity_types))
-    invalid = select(func.count()).select_from(cra).where(
-        cra.c.grade.not_in(GRADES), cra.c.enterprise_id.in_(in_scope_ids)
-    )
+    # The scope is checked for the (few) rows with a bad code only, by EXISTS; an IN over the
+    # scope's ids had SQLite list the whole register first (0.11 → 0.02 s at scale 1).
+    in_scope = select(ent.c.id).where(ent.c.id == cra.c.enterprise_id, _in_scope(entity_types)).exists()
+    invalid = select(func.count()).select_from(cra).where(cra.c.grade.not_in(GRADES), in_scope)
     return {
         "orphan_assessments": orphan_count(conn, cra.c.enterprise_id, ent.c.id),
         "unplaceable_enterprises": int(conn.execute(unplaceable).scalar_one()),
