@@ -58,10 +58,9 @@ def headline_cards(ctx) -> None:
 
 
 def by_region(ctx) -> None:
-    """Completion against 时间进度 per region, and the by-region table with its total."""
+    """Completion against 时间进度 per region: the chart that explains the headline."""
     f, goals = ctx.filters, targets()
-    figures = charts.in_region_order(run(q.region_figures_with_total, f), ctx.regions)
-    frame = figures[figures["region_code"] != q.TOTAL]
+    frame = _region_frame(ctx)[1]
     unit = "各监管所" if f.by_office else "各旗县市区"
     if frame.empty:
         st.info("所选范围内本期没有在办的抽查任务。")
@@ -71,6 +70,15 @@ def by_region(ctx) -> None:
         footnote(ctx, PROGRESS_CALIBER, "completion_rate"),
     )
     show_chart(fig, "inspections_completion")
+
+
+def region_table(ctx) -> None:
+    """The by-region figures as a table with its total (and 全市 for a county-scoped viewer)."""
+    f, goals = ctx.filters, targets()
+    figures, frame = _region_frame(ctx)
+    if frame.empty:
+        st.info("所选范围内本期没有在办的抽查任务。")
+        return
     total_label = ALL_REGIONS if not f.counties else "合计"
     # One office is its own total: no second row with the same numbers.
     table = charts.region_table(frame if f.office else figures, ctx.names, goals, total_label)
@@ -79,6 +87,12 @@ def by_region(ctx) -> None:
         table = with_city_row(table, charts.region_table(city[city["region_code"] == q.TOTAL], ctx.names, goals, "全市"))
     show_table(charts.mark_shortfalls(table))
     download_buttons(table, "双随机抽查_分地区", ctx, key="双随机抽查_分地区")
+
+
+def _region_frame(ctx):
+    """The region figures with their total row, and without it."""
+    figures = charts.in_region_order(run(q.region_figures_with_total, ctx.filters), ctx.regions)
+    return figures, figures[figures["region_code"] != q.TOTAL]
 
 
 def grades(ctx) -> None:
@@ -185,7 +199,7 @@ def _when(ctx) -> str:
 show_page(
     start_page("双随机、一公开抽查完成情况"), briefing_section("inspections"),
     headline_cards, by_region,
-    in_tabs(逾期任务=overdue_tasks, 逾期对象=overdue_objects, 逾期未公示=overdue_publications,
+    in_tabs(分地区明细=region_table, 逾期任务=overdue_tasks, 逾期对象=overdue_objects, 逾期未公示=overdue_publications,
             分等级问题发现率=grades, 抽查结果构成=results, 抽查事项类别=categories),
     data_quality,
 )

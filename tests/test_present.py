@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, update
 
 from dashboard.present import parse_show, pin_data_date, present_url
 from queries.schema import report_meta
-from tests.apptest_support import open_page, shown_text, sqlite_fixture
+from tests.apptest_support import first_screen, open_page, shown_text, sqlite_fixture
 from tests.test_inspections_queries import inspection_rows
 
 SCREENS = ("overview", "credit_risk", "inspections", "lists", "revisits", "penalties")
@@ -136,7 +136,7 @@ def _fixture_rows(topic: str) -> dict:
 
 @pytest.mark.parametrize("topic, first_chart, tabs", [
     ("inspections", "各旗县市区抽查完成率与时间进度",
-     ["逾期任务", "逾期对象", "逾期未公示", "分等级问题发现率", "抽查结果构成", "抽查事项类别"]),
+     ["分地区明细", "逾期任务", "逾期对象", "逾期未公示", "分等级问题发现率", "抽查结果构成", "抽查事项类别"]),
     ("revisits", "分地区回访率", ["逾期未回访清单", "分等级回访率", "三级案件抽访", "整改与回访方式"]),
     ("penalties", "各类处罚案件数", ["简报用语", "分地区", "分违法类型", "月度走势", "分地区明细", "减免案件清单"]),
 ])
@@ -155,3 +155,6 @@ def test_topic_pages_open_with_their_story_and_keep_detail_in_tabs(monkeypatch, 
     outside = [title for title in titles(at.get("plotly_chart")) if title not in in_tabs]
     assert len(outside) == 1 and outside[0].startswith(first_chart), outside
     assert in_tabs  # the rest of the charts are still there, in the tabs
+    first = first_screen(at.main)  # before the tabs: the headline cards, no detail table
+    assert len([e for e in first if e.type == "metric"]) >= 3
+    assert not [e for e in first if e.type == "dataframe"]
