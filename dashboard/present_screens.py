@@ -11,7 +11,7 @@ from dashboard import config, present, theme
 from dashboard.cache import run
 from dashboard.format import fmt_date, fmt_range
 from dashboard.i18n import region_name
-from dashboard.ui import PageContext, count_card, footnote, money_card, rate_card, section, summary_rate_card
+from dashboard.ui import PageContext, city_run, count_card, footnote, money_card, rate_card, section, summary_rate_card
 from queries import credit_risk, inspections, lists, penalties, revisits
 from queries.annual_reports import annual_report_rate_parts, season
 from queries.metrics import metric
@@ -36,6 +36,11 @@ def _now_and_then(ctx: PageContext, query, *args, **kwargs):
     return run(query, ctx.filters, *args, **kwargs), run(query, ctx.filters.compared(), *args, **kwargs)
 
 
+def _part(summary, field: str):
+    """A field of the whole city's summary (city_run), or None for a whole-city viewer."""
+    return None if summary is None else getattr(summary, field)
+
+
 def _when(ctx: PageContext) -> str:
     return fmt_range(ctx.filters.period.start, ctx.filters.period.as_of)
 
@@ -46,11 +51,17 @@ def overview(ctx: PageContext) -> None:
     visits, visits_before = _now_and_then(ctx, revisits.revisit_summary)
     flows, flows_before = _now_and_then(ctx, lists.list_flows, "abnormal")
     money, money_before = _now_and_then(ctx, penalties.penalty_summary)
+    # A county-scoped viewer's cards carry the whole city's figure under them, as on the pages.
+    city_inspection, city_visits = city_run(ctx, inspections.headline), city_run(ctx, revisits.revisit_summary)
+    city_flows, city_money = city_run(ctx, lists.list_flows, "abnormal"), city_run(ctx, penalties.penalty_summary)
     _row(ctx, [
-        lambda: summary_rate_card("publication_timeliness", inspection, inspection_before, ctx, short=True),
-        lambda: summary_rate_card("revisit_rate", visits, visits_before, ctx, short=True),
-        lambda: count_card("inflow", flows.inflow, flows_before.inflow, ctx, label=f"经营异常名录{metric('inflow').short}"),
-        lambda: money_card("waived_amount", money.waived_yuan, money_before.waived_yuan, ctx, short=True),
+        lambda: summary_rate_card("publication_timeliness", inspection, inspection_before, ctx, short=True,
+                                  city=city_inspection),
+        lambda: summary_rate_card("revisit_rate", visits, visits_before, ctx, short=True, city=city_visits),
+        lambda: count_card("inflow", flows.inflow, flows_before.inflow, ctx, label=f"经营异常名录{metric('inflow').short}",
+                           city=_part(city_flows, "inflow")),
+        lambda: money_card("waived_amount", money.waived_yuan, money_before.waived_yuan, ctx, short=True,
+                           city=_part(city_money, "waived_yuan")),
     ])
     sources = {
         "inspection": run(inspections.targets_by_region, ctx.filters),
@@ -79,12 +90,17 @@ def credit(ctx: PageContext) -> None:
     scope = config.credit_risk_entity_types()
     now_frame, then_frame = run(credit_risk.grade_distributions, ctx.filters, entity_types=scope)
     now, then = credit_risk.grade_totals(now_frame), credit_risk.grade_totals(then_frame)
+    city_frames = city_run(ctx, credit_risk.grade_distributions, entity_types=scope)
+    city = None if city_frames is None else credit_risk.grade_totals(city_frames[0])
+    city_high = None if city is None else (city.high_risk.numerator, city.high_risk.denominator)
     _row(ctx, [
-        lambda: count_card("rated_count", now.rated_count, then.rated_count, ctx, short=True),
+        lambda: count_card("rated_count", now.rated_count, then.rated_count, ctx, short=True,
+                           city=_part(city, "rated_count")),
         lambda: rate_card("high_risk_share", now.high_risk.numerator, now.high_risk.denominator,
-                          then.high_risk.numerator, then.high_risk.denominator, ctx, short=True),
-        lambda: count_card("d_count", now.d_count, then.d_count, ctx, short=True),
-        lambda: count_card("unrated_count", now.unrated_count, then.unrated_count, ctx, short=True),
+                          then.high_risk.numerator, then.high_risk.denominator, ctx, short=True, city=city_high),
+        lambda: count_card("d_count", now.d_count, then.d_count, ctx, short=True, city=_part(city, "d_count")),
+        lambda: count_card("unrated_count", now.unrated_count, then.unrated_count, ctx, short=True,
+                           city=_part(city, "unrated_count")),
     ])
     f = ctx.filters
     figures = charts_credit_risk.region_figures(now_frame, then_frame, ctx.regions, f)
@@ -97,8 +113,9 @@ def credit(ctx: PageContext) -> None:
 def inspection(ctx: PageContext) -> None:
     """Plan progress and the three targets; completion by region against 时间进度."""
     now, before = _now_and_then(ctx, inspections.headline)
+    city = city_run(ctx, inspections.headline)
     _row(ctx, [
-        lambda code=code: summary_rate_card(code, now, before, ctx, short=True)
+        lambda code=code: summary_rate_card(code, now, before, ctx, short=True, city=city)
         for code in ("completion_rate", "due_task_completion", "publication_timeliness", "differentiated_share")
     ])
     f = ctx.filters
@@ -119,11 +136,12 @@ def inspection(ctx: PageContext) -> None:
 def list_screen(ctx: PageContext) -> None:
     """经营异常名录: in, out, net and stock; the flows week by week (or month by month)."""
     flows, before = _now_and_then(ctx, lists.list_flows, "abnormal")
+    city = city_run(ctx, lists.list_flows, "abnormal")
     _row(ctx, [
-        lambda: count_card("inflow", flows.inflow, before.inflow, ctx),
-        lambda: count_card("outflow", flows.outflow, before.outflow, ctx),
-        lambda: count_card("net", flows.net, before.net, ctx),
-        lambda: count_card("stock", flows.closing_stock, before.closing_stock, ctx),
+        lambda: count_card("inflow", flows.inflow, before.inflow, ctx, city=_part(city, "inflow")),
+        lambda: count_card("outflow", flows.outflow, before.outflow, ctx, city=_part(city, "outflow")),
+        lambda: count_card("net", flows.net, before.net, ctx, city=_part(city, "net")),
+        lambda: count_card("stock", flows.closing_stock, before.closing_stock, ctx, city=_part(city, "closing_stock")),
     ])
     series = run(lists.list_series, ctx.filters, "abnormal")
     first, last = series["bucket_start"].iloc[0], series["counted_to"].iloc[-1]
@@ -135,11 +153,13 @@ def list_screen(ctx: PageContext) -> None:
 def revisit(ctx: PageContext) -> None:
     """Revisit rate, due, overdue and the tier-3 sampling ratio; the rate by region."""
     now, then = _now_and_then(ctx, revisits.revisit_summary)
+    city = city_run(ctx, revisits.revisit_summary)
     _row(ctx, [
-        lambda: summary_rate_card("revisit_rate", now, then, ctx, short=True),
-        lambda: count_card("revisits_due", now.due_count, then.due_count, ctx, short=True),
-        lambda: count_card("revisits_overdue", now.overdue_count, then.overdue_count, ctx, short=True),
-        lambda: summary_rate_card("tier3_sampling_ratio", now, then, ctx, short=True),
+        lambda: summary_rate_card("revisit_rate", now, then, ctx, short=True, city=city),
+        lambda: count_card("revisits_due", now.due_count, then.due_count, ctx, short=True, city=_part(city, "due_count")),
+        lambda: count_card("revisits_overdue", now.overdue_count, then.overdue_count, ctx, short=True,
+                           city=_part(city, "overdue_count")),
+        lambda: summary_rate_card("tier3_sampling_ratio", now, then, ctx, short=True, city=city),
     ])
     f = ctx.filters
     by_region = run(revisits.revisits_by_region, f).assign(
@@ -154,11 +174,16 @@ def revisit(ctx: PageContext) -> None:
 def penalty(ctx: PageContext) -> None:
     """Exempted, lighter, the waived amount and all fines; cases by category."""
     now, before = _now_and_then(ctx, penalties.penalty_summary)
+    city = city_run(ctx, penalties.penalty_summary)
     _row(ctx, [
-        lambda: count_card("exempt_cases", now.exempt_count, before.exempt_count, ctx, short=True),
-        lambda: count_card("reduced_cases", now.reduced_count, before.reduced_count, ctx, short=True),
-        lambda: money_card("waived_amount", now.waived_yuan, before.waived_yuan, ctx, short=True),
-        lambda: money_card("total_fines", now.fines_yuan, before.fines_yuan, ctx, short=True),
+        lambda: count_card("exempt_cases", now.exempt_count, before.exempt_count, ctx, short=True,
+                           city=_part(city, "exempt_count")),
+        lambda: count_card("reduced_cases", now.reduced_count, before.reduced_count, ctx, short=True,
+                           city=_part(city, "reduced_count")),
+        lambda: money_card("waived_amount", now.waived_yuan, before.waived_yuan, ctx, short=True,
+                           city=_part(city, "waived_yuan")),
+        lambda: money_card("total_fines", now.fines_yuan, before.fines_yuan, ctx, short=True,
+                           city=_part(city, "fines_yuan")),
     ])
     frame = run(penalties.cases_by_category, ctx.filters)
     _chart(charts_penalties.category_figure(

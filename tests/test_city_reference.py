@@ -88,3 +88,18 @@ def test_region_tables_of_a_county_user_end_with_the_city(monkeypatch, url, prox
     assert not inspections.exception, inspections.exception
     regions = next(d.value for d in inspections.dataframe if "地区" in getattr(d.value, "columns", []))
     assert regions.iloc[-1]["地区"] == "全市"
+
+
+@pytest.mark.parametrize("screen", ["overview", "credit_risk", "inspections", "lists", "revisits", "penalties"])
+def test_meeting_mode_cards_of_a_county_user_show_the_city_figure(monkeypatch, url, proxy, screen):
+    proxy("kailu")
+    at = open_page(monkeypatch, url, params={"mode": "present", "screen": screen})
+    assert not at.exception, at.exception
+    lines = [caption.value for caption in at.caption if caption.value.startswith("全市：")]
+    assert len(lines) == len(at.metric)  # every headline figure of the screen has its city line
+    if screen == "credit_risk":
+        assert line_beside(at, "高风险占比") == "全市：40.0%"  # as on the page: 4 of 10
+    if screen == "overview":
+        assert line_beside(at, "减免处罚金额") == "全市：0.80万元"
+    blob = shown_text(at) + "".join(chart.proto.spec for chart in at.get("plotly_chart"))
+    assert "科尔沁" not in blob
