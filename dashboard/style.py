@@ -237,17 +237,41 @@ if (!window.chartFullscreenInstalled) {
     }
     const title = gd.layout.title;
     if (title && title.pad && title.pad.t) title.pad.t *= z;
-    // A long title split for a narrow column (its tail in a fixed-size span) is whole again.
-    if (title && typeof title.text === 'string')
+  };
+  // Fullscreen: a long title split for a narrow column (its tail in a fixed-size span) is whole
+  // again and the legend gets as many entries per row as a wide plot holds, with the title pad
+  // and top margin for that (theme.clear_title puts them in layout.meta), so no empty band opens
+  // between title and legend. Closing puts back what the page had.
+  const enlarge = (gd, z) => {
+    const title = gd.layout.title || {}, legend = gd.layout.legend || {}, margin = gd.layout.margin || {};
+    gd.__jgPage = {text: title.text, pad: title.pad && title.pad.t, top: margin.t, entrywidth: legend.entrywidth};
+    scaleFigure(gd, z);
+    if (typeof title.text === 'string')
       // (No tag characters in this script: \\x3c and \\x3e stand for the angle brackets.)
       title.text = title.text.replace(/\\x3cbr\\x3e\\x3cspan[^\\x3e]*\\x3e（([^]*)\\x3c\\/span\\x3e$/, '（$1');
+    const geometry = gd.layout.meta && gd.layout.meta.fullscreen_geometry;
+    if (geometry) {
+      if (title.pad) title.pad.t = geometry.pad * z;
+      margin.t = geometry.top * z;
+      if (geometry.entrywidth) legend.entrywidth = geometry.entrywidth;
+    }
+  };
+  const shrink = (gd, z) => {
+    scaleFigure(gd, 1 / z);
+    const page = gd.__jgPage, title = gd.layout.title || {}, legend = gd.layout.legend || {};
+    if (!page) return;
+    title.text = page.text;
+    if (title.pad) title.pad.t = page.pad;
+    if (gd.layout.margin) gd.layout.margin.t = page.top;
+    if (page.entrywidth != null) legend.entrywidth = page.entrywidth;
+    gd.__jgPage = null;
   };
   const chartOf = (button) => {
     const frame = button.closest('[data-testid=stFullScreenFrame]');
     return frame && frame.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
   };
   const restore = (gd) => {
-    if (gd && gd.__jgZoom) { scaleFigure(gd, 1 / gd.__jgZoom); gd.__jgZoom = null; }
+    if (gd && gd.__jgZoom) { shrink(gd, gd.__jgZoom); gd.__jgZoom = null; }
   };
   document.addEventListener('click', (event) => {
     const button = event.target.closest('[data-testid=stFullScreenFrame] button');
@@ -257,7 +281,7 @@ if (!window.chartFullscreenInstalled) {
     if (!gd || !gd.layout) return;
     if (/^(Fullscreen|全屏)/.test(label) && !gd.__jgZoom) {
       const z = Math.min(2.5, Math.max(1, innerWidth / 1100));
-      scaleFigure(gd, z);
+      enlarge(gd, z);
       gd.__jgZoom = z;
     } else if (/^(Close fullscreen|Exit fullscreen|退出全屏)/.test(label)) restore(gd);
   }, true);

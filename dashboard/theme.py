@@ -100,6 +100,8 @@ pio.templates["jianguan"] = TEMPLATE
 TITLE_TOP_PX = 12
 LEGEND_ROW_PX = 26
 LEGEND_GAP_PX = 10
+FULLSCREEN_PLOT_PX = 800
+"""A chart's plot width in fullscreen, in the page's type scale (the narrowest: a 1280 px screen)."""
 NARROWEST_PLOT_PX = 380
 """The narrowest plot area a chart gets (a half-width column on a 1280 px screen wraps to a full
 row below 440 px, style.py), so legend rows and title lines are planned for it."""
@@ -162,6 +164,12 @@ def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14, narrowest_px
     title_top = TITLE_TOP_PX + (round(title_px * 0.5) if "<br>" in (fig.layout.title.text or "") else 0)
     fig.update_layout(title=dict(yref="container", y=1, yanchor="top", pad=dict(t=title_top)))
     top = title_top + round(title_px * 1.45) * lines + LEGEND_GAP_PX
+    # What a chart's fullscreen (style.CHART_FULLSCREEN_JS) draws at the top: the title on one
+    # line, the legend with as many entries per row as a wide plot holds.
+    whole = whole_title(fig.layout.title.text)
+    pad = TITLE_TOP_PX + (round(title_px * 0.5) if "<br>" in whole else 0)
+    whole_lines = 2 if fig.layout.title.subtitle.text or "<br>" in whole else 1
+    fullscreen = dict(pad=pad, top=pad + round(title_px * 1.45) * whole_lines + LEGEND_GAP_PX)
     names = legend_entries(fig)
     if names and fig.layout.legend.orientation in (None, "h"):
         per_row = legend_per_row(names, legend_px, narrowest_px)
@@ -170,8 +178,11 @@ def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14, narrowest_px
             orientation="h", yref="paper", y=1, yanchor="bottom", xanchor="left", x=0,
             entrywidthmode="fraction", entrywidth=0.98 / per_row,
         ))
-        top += rows * round(legend_px * 1.3 + 8) + LEGEND_GAP_PX
-    fig.update_layout(margin=dict(t=top))
+        row_px = round(legend_px * 1.3 + 8)
+        top += rows * row_px + LEGEND_GAP_PX
+        wide = legend_per_row(names, legend_px, FULLSCREEN_PLOT_PX)
+        fullscreen.update(top=fullscreen["top"] + -(-len(names) // wide) * row_px + LEGEND_GAP_PX, entrywidth=0.98 / wide)
+    fig.update_layout(margin=dict(t=top), meta=dict(fullscreen_geometry=fullscreen))
 
 
 def apply(fig: go.Figure, title: str, footnote: str, height: int = 440) -> go.Figure:

@@ -252,7 +252,9 @@ FULLSCREEN_STATE = """(frame) => {
           plotHeight: plot ? plot.getBoundingClientRect().height / innerHeight : null,
           smallestText: plot ? Math.min(...[...plot.querySelectorAll('svg text')].filter(t => t.textContent.trim())
             .map(t => parseFloat(t.style.fontSize || getComputedStyle(t).fontSize))) : null,
-          titleTop: plot && plot.querySelector('.g-gtitle') ? plot.querySelector('.g-gtitle').getBoundingClientRect().top : null};
+          titleTop: plot && plot.querySelector('.g-gtitle') ? plot.querySelector('.g-gtitle').getBoundingClientRect().top : null,
+          titleLegendGap: plot && plot.querySelector('.g-gtitle') && plot.querySelector('.legend')
+            ? plot.querySelector('.legend').getBoundingClientRect().top - plot.querySelector('.g-gtitle').getBoundingClientRect().bottom : null};
 }"""
 
 
@@ -293,6 +295,8 @@ def test_fullscreen_keeps_title_legend_and_footnote(server, sized_page):
     # Projector type: the page's 12 px footnote and 14 px ticks are drawn at least 20 px, and the
     # title is whole at the top of the screen.
     assert state["smallestText"] >= 20 and state["titleTop"] >= 0, state
+    # The title, now on one line, sits just above its legend: no empty band between them.
+    assert 0 <= state["titleLegendGap"] <= 60, state
     # Closing the fullscreen brings the page's sizes back.
     page.keyboard.press("Escape")
     page.wait_for_timeout(2000)
