@@ -181,7 +181,10 @@ def clear_title(fig: go.Figure, title_px: int, legend_px: int = 14, narrowest_px
         row_px = round(legend_px * 1.3 + 8)
         top += rows * row_px + LEGEND_GAP_PX
         wide = legend_per_row(names, legend_px, FULLSCREEN_PLOT_PX)
-        fullscreen.update(top=fullscreen["top"] + -(-len(names) // wide) * row_px + LEGEND_GAP_PX, entrywidth=0.98 / wide)
+        # (A legend row is drawn about 1.3 × its type high: the page reserves 8 px more per row,
+        # the fullscreen 4, so two rows leave no band.)
+        fullscreen.update(top=fullscreen["top"] + -(-len(names) // wide) * round(legend_px * 1.3 + 4) + LEGEND_GAP_PX,
+                          entrywidth=0.98 / wide)
     fig.update_layout(margin=dict(t=top), meta=dict(fullscreen_geometry=fullscreen))
 
 

@@ -96,11 +96,10 @@ def show_sections(ctx: PageContext, *items: Section | Row | Tabs) -> None:
     detail. A section that fails shows its one sentence and the rest of the page carries on."""
     for item in items:
         if isinstance(item, Tabs):
-            names = [name for name, _ in item.parts]
-            tabs = st.tabs(names, key=item.key, bind="query-params") if item.key else st.tabs(names)
-            for tab, (_, part) in zip(tabs, item.parts):
-                with tab:
-                    show_sections(ctx, part)
+            for (tab, drawn), (_, part) in zip(lazy_tabs([name for name, _ in item.parts], item.key), item.parts):
+                if drawn:  # only the open tab's queries and charts run (a click reruns the page)
+                    with tab:
+                        show_sections(ctx, part)
         elif isinstance(item, Row):
             columns = st.columns(list(item.widths or [1] * len(item.sections)), gap=item.gap)
             for column, draw in zip(columns, item.sections):
@@ -109,6 +108,21 @@ def show_sections(ctx: PageContext, *items: Section | Row | Tabs) -> None:
         else:
             with section():
                 item(ctx)
+
+
+def lazy_tabs(names: list[str], key: str | None = None) -> list[tuple[object, bool]]:
+    """st.tabs whose closed tabs are not computed: (tab, draw it?) for each name; choosing another
+    tab reruns the page, which then draws that one. With `key` the open tab is in the URL (a copied
+    link opens the same tab); without, it is kept per session under a key made of the names. The
+    setting `draw_closed_tabs` = 1 draws every tab (every query of the page, as before)."""
+    draw_all = config.setting("draw_closed_tabs", "0") in ("1", "true", "yes", "on")
+    if key:
+        tabs = st.tabs(names, key=key, bind="query-params")
+    elif draw_all:
+        tabs = st.tabs(names)
+    else:
+        tabs = st.tabs(names, key="tabs_" + "_".join(names), on_change="rerun")
+    return [(tab, draw_all or bool(tab.open)) for tab in tabs]
 
 
 def show_page(ctx: PageContext, *items: Section | Row | Tabs) -> None:

@@ -21,6 +21,7 @@ from dashboard.ui import (
     days_card,
     footnote,
     in_tabs,
+    lazy_tabs,
     rate_card,
     show_chart,
     show_page,
@@ -250,9 +251,10 @@ def list_tab(ctx, list_name: str) -> None:
 
 def list_tabs(ctx) -> None:
     """The two lists, a tab each; the open tab is in the URL (bind), so a copied link opens the same list."""
-    for tab, list_name in zip(st.tabs(list(LIST_TITLES.values()), key="list_tab", bind="query-params"), LIST_TITLES):
-        with tab:
-            list_tab(ctx, list_name)
+    for (tab, drawn), list_name in zip(lazy_tabs(list(LIST_TITLES.values()), key="list_tab"), LIST_TITLES):
+        if drawn:  # the other list is computed when its tab is chosen
+            with tab:
+                list_tab(ctx, list_name)
 
 
 def data_quality(ctx) -> None:

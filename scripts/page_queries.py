@@ -1,4 +1,5 @@
-"""Writes dashboard/page_queries.json: every page's query calls for the default views, so the
+"""Writes dashboard/page_queries.json: every page's query calls for the default views (with each
+page's first tab open, as a visitor finds it: ui.lazy_tabs computes only the open tab), so the
 pre-warm and the page prefetch know what a page asks for before anyone has opened it.
 
 It runs each page of streamlit_app.py under AppTest on a small demo database for the default
@@ -49,12 +50,13 @@ def record() -> dict:
     from data import demo
     from queries.meta import region_tree
 
-    saved = {name: os.environ.get(name) for name in ("DASHBOARD_DB_URL", "DASHBOARD_TODAY", "DASHBOARD_PREFETCH")}
+    saved = {name: os.environ.get(name) for name in ("DASHBOARD_DB_URL", "DASHBOARD_TODAY", "DASHBOARD_PREFETCH", "DASHBOARD_DRAW_CLOSED_TABS")}
     recorded: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'pages.sqlite'}"
         demo.generate(url, scale=SCALE, data_date=DATA_DATE)
-        os.environ.update(DASHBOARD_DB_URL=url, DASHBOARD_TODAY=TODAY.isoformat(), DASHBOARD_PREFETCH="0")
+        os.environ.update(DASHBOARD_DB_URL=url, DASHBOARD_TODAY=TODAY.isoformat(), DASHBOARD_PREFETCH="0",
+                          DASHBOARD_DRAW_CLOSED_TABS="0")
         st.cache_data.clear()
         try:
             county = cache.run_at(url, region_tree).query("level == 'county'")["code"].iloc[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -26,6 +27,8 @@ def open_page(monkeypatch, url: str, page: str | None = None, params: dict | Non
     """Run the entry script on `url` (then switch to `page`, e.g. "pages/lists.py") and return the AppTest."""
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     monkeypatch.setenv("DASHBOARD_TODAY", today.isoformat())
+    if not os.environ.get("DASHBOARD_DRAW_CLOSED_TABS"):  # a module-scoped page precedes conftest's
+        monkeypatch.setenv("DASHBOARD_DRAW_CLOSED_TABS", "1")
     st.cache_data.clear()
     st.cache_resource.clear()
     at = AppTest.from_file(ENTRY, default_timeout=60)

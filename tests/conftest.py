@@ -46,6 +46,14 @@ def _prefetch_off(monkeypatch):
     monkeypatch.setenv("DASHBOARD_PREFETCH", "0")
 
 
+@pytest.fixture(autouse=True)
+def _closed_tabs_drawn(monkeypatch):
+    """A page computes only its open tab (ui.lazy_tabs); the page tests assert what every tab
+    shows in one run, so they draw every tab (the setting `draw_closed_tabs`, as a bureau may for
+    printing the whole page). tests/test_lazy_tabs.py checks the default: closed tabs not computed."""
+    monkeypatch.setenv("DASHBOARD_DRAW_CLOSED_TABS", "1")
+
+
 def _server_error(dialect: str) -> str | None:
     if dialect not in _server_state:
         try:

@@ -174,13 +174,14 @@ def test_prewarm_on_a_fresh_process_leaves_every_page_nothing_to_query(tmp_path,
     demo.generate(url, scale=0.01, data_date=DATA_DATE)
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     monkeypatch.setenv("DASHBOARD_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("DASHBOARD_DRAW_CLOSED_TABS", "0")  # each page as a visitor opens it: its first tab
     st.cache_data.clear()
     monkeypatch.setattr(cache, "_shapes", {})  # a fresh process: no page run recorded
     try:
         view = prewarm.default_views(url)[0]  # 上周·全市, the sidebar's default
         assert (view.preset, view.counties) == ("last_week", ())
         made = prewarm.warm(url, views=[view])
-        assert made >= len(prewarm.shapes()) > 50
+        assert made >= len(prewarm.shapes()) > 30
         seen = _statements(url)
         cache.check_freshness(url)
         freshness = set(seen)
