@@ -410,6 +410,10 @@ def report(args, urls: dict[str, str], results: dict, floors: list, concurrent: 
     return "\n".join(lines) + "\n"
 
 
+KEPT_FROM = "<!-- briefing benchmark -->"
+"""Where the sections written by other tools start in RESULTS.md (kept when the page tables are rewritten)."""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=3.0)
@@ -457,7 +461,12 @@ def main() -> int:
             full_warm[engine] = time.perf_counter() - started
             print(f"full pre-warm {engine}: {full_warm[engine]:.0f} s", flush=True)
     text = report(args, urls, results, floors, concurrent, full_warm, load_before, _load())
-    Path(args.out).write_text(text, encoding="utf-8")
+    out = Path(args.out)
+    # The other tools' sections (bench/briefing.py, the load test) follow the page tables: kept.
+    kept = out.read_text(encoding="utf-8") if out.exists() else ""
+    if KEPT_FROM in kept:
+        text += "\n" + kept[kept.index(KEPT_FROM):]
+    out.write_text(text, encoding="utf-8")
     print(f"written {args.out}")
     return 0
 
