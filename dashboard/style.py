@@ -61,6 +61,8 @@ PRESENT = """
 [data-testid='stMetric'] [data-testid='stMetricValue']{font-size:clamp(40px,3.4vw,110px) !important}
 [data-testid='stMetric'] [data-testid='stMetricDelta'] p,
 [data-testid='stMetric'] [data-testid='stMetricDeltaDescription'] p{font-size:clamp(15px,1.15vw,38px) !important}
+/* A county viewer's 全市 line under each card: as large as the change line, readable in the room. */
+.st-key-present_cards [data-testid='stCaptionContainer'] p{font-size:clamp(15px,1.15vw,38px) !important}
 [data-testid='stMetric'] [data-testid='stMetricDelta'] svg{width:1.1vw; height:1.1vw; min-width:14px; min-height:14px}
 [data-testid='stMetric'] [data-testid='stTooltipIcon']{display:none}
 .present-nav{font-size:max(14px,0.9vw); color:#4a5561}
