@@ -346,6 +346,15 @@ def _load() -> str:
     return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min)"
 
 
+def _load_reading(load_before: str) -> str:
+    """What the load at the start (before the benchmark's own work) says about the figures: a
+    1-minute average above the number of cores means other work shared the machine."""
+    if float(load_before.split()[2]) > (os.cpu_count() or 1):
+        return ("the machine was busy with other work, so absolute times are noisy; compare engines within a "
+                "row (they are interleaved).")
+    return "no other work of note; engines are interleaved, so compare within a row."
+
+
 def report(args, urls: dict[str, str], results: dict, floors: list, concurrent: dict, full_warm: dict,
            load_before: str, load_after: str) -> str:
     engines = list(urls)
@@ -356,8 +365,7 @@ def report(args, urls: dict[str, str], results: dict, floors: list, concurrent: 
         f"Run on {date.today().isoformat()} · {platform.machine()} · {os.cpu_count()} cores · {_versions()} · "
         f"scale {args.scale:g} · data date {DATA_DATE} · median of {args.repeats}.",
         "",
-        f"Machine load: {load_before} at the start, {load_after} at the end — the machine was shared "
-        "with other jobs, so absolute times are noisy; compare engines within a row (they are interleaved).",
+        f"Machine load: {load_before} at the start, {load_after} at the end — " + _load_reading(load_before),
         "",
         "Command: `python -m bench.benchmark " + " ".join(sys.argv[1:]) + "`",
         "",
