@@ -94,12 +94,23 @@ async def _page_run(ws, page_hash: str, page_name: str, query: str, timeout_s: f
             return exceptions, alerts, pages
 
 
-async def _ws_session(base: str, index: int, rounds: int, timeout_s: float, think: float, visits: list[Visit]) -> None:
+def _connect(base: str, timeout_s: float):
+    """A websocket to the server's stream, as the browser opens it (async context manager)."""
     import websockets
 
     url = base.replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
+    return websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout_s)
+
+
+async def first_run(base: str, timeout_s: float) -> None:
+    """One session's first page (the overview), until its run finishes (scripts/first_visit.py)."""
+    async with _connect(base, timeout_s) as ws:
+        await _page_run(ws, "", "", "", timeout_s)
+
+
+async def _ws_session(base: str, index: int, rounds: int, timeout_s: float, think: float, visits: list[Visit]) -> None:
     try:
-        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout_s) as ws:
+        async with _connect(base, timeout_s) as ws:
             hashes: dict[str, str] = {}
             for _ in range(rounds):
                 for name in _order(index):

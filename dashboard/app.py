@@ -107,6 +107,9 @@ def _leave_legacy_pages_mode() -> None:
 
 def _bootstrap() -> PageContext:
     ensure_demo_database()
+    # The pre-warm thread starts with any session's first run, signed in or not (it only fills the
+    # shared cache): ./run.sh opens one right after the server starts (scripts/first_visit.py).
+    prewarm.start(config.database_url())
     person = access.viewer()  # sign-in first (when configured): nothing of the data shows before it
     access.require_scope(person)
     check_freshness()  # results stay cached until the data date (refreshed_at) changes
@@ -140,7 +143,6 @@ def _bootstrap() -> PageContext:
     filters = sidebar_filters(regions, today, data_date, earliest, person.counties)
     note_page_filters(filters)  # what the page asks for is replayed by the pre-warm
     prefetch.start(config.database_url(), st.session_state.get("page_url_path") or "overview", filters)
-    prewarm.start(config.database_url())
     st.sidebar.link_button(
         "会议演示模式", present_url(st.session_state.get("page_url_path") or "overview", to_url(filters)),
         icon=":material/slideshow:", help="全屏大字、一屏一个专题，筛选条件与数据截至日固定；←/→ 翻屏。",

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from dashboard import access, config, style
+from dashboard import access, config, prewarm, style
 from dashboard.cache import check_freshness, run
 from dashboard.db import DataError
 from dashboard.filters import describe, parse_url, to_url
@@ -138,6 +138,7 @@ def present_context(default_screen: str, screens: tuple[str, ...]) -> tuple[Page
     from dashboard.app import ensure_demo_database
 
     ensure_demo_database()
+    prewarm.start(config.database_url())  # as a page's first run does (dashboard/app.py)
     check_freshness()  # a refresh during the meeting is seen (and announced) at once
     params = dict(st.query_params)
     show = parse_show(params, screens, default_screen)

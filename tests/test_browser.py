@@ -228,3 +228,18 @@ def test_load_client_drives_every_page(server):
         visits = pool.submit(asyncio.run, loadtest.run(server, sessions=2, rounds=1, timeout_s=90)).result()
     assert sorted(v.page for v in visits) == sorted(2 * [p or "overview" for p in loadtest.PAGES])
     assert [v for v in visits if v.error or v.seconds is None] == []
+
+
+def test_first_visit_opens_a_session_of_a_started_server(server):
+    """scripts/first_visit.py (run by ./run.sh beside the server) waits for the server, runs the
+    overview once (which starts the pre-warm thread) and exits 0; on a port with no server it
+    gives up with exit 1 and one line, never an exception."""
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urlparse
+
+    from scripts import first_visit
+
+    port = str(urlparse(server).port)
+    with ThreadPoolExecutor(1) as pool:  # its own thread, as above
+        assert pool.submit(first_visit.main, ["--port", port, "--wait", "90"]).result() == 0
+        assert pool.submit(first_visit.main, ["--port", "9", "--wait", "1"]).result() == 1
