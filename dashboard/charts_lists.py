@@ -56,11 +56,12 @@ def _room_for_labels(values) -> list[float]:
     return [0, max(max(values, default=0), 1) * 1.15]
 
 
-def flow_series_figure(series: pd.DataFrame, title: str, footnote: str, label_room: float = 1.0) -> go.Figure:
+def flow_series_figure(series: pd.DataFrame, title: str, footnote: str, label_room: float = 1.6) -> go.Figure:
     """The stock line on top; below it, inflow bars up and outflow bars down, per bucket.
 
     `label_room` multiplies the stock panel's room above its highest point, where that point's
-    label goes: a short panel (meeting mode on a 720 px screen) needs more of it than the page's.
+    label goes: at 1.0 the page's label of a falling series' first point ran into the legend; a
+    short panel (meeting mode on a 720 px screen) needs more of it than the page's.
 
     `series`: one row per bucket (queries.lists.list_series). Buckets before the chosen period
     are drawn pale (context) and the chosen period is shaded. Stock and flows get panels of

@@ -160,3 +160,20 @@ def test_missing_annual_reports_table_keeps_the_lists_and_their_notes(monkeypatc
     assert not at.exception
     assert "经营异常名录有 1 条记录的企业（enterprise_id）在市场主体表中不存在，未计入本页各项数字。" in shown_text(at)
     assert any("annual_reports" in e.value for e in at.error)  # the annual-report section says what is missing
+
+
+def test_the_highest_stock_label_has_room_below_the_legend():
+    """A falling stock (87 → 67 over 13 weeks, as on the demo) puts its first, highest point's
+    label at the top of the stock panel: the point stays in the lower three quarters of the
+    panel's range, so its label (above it) does not run into the legend."""
+    import pandas as pd
+
+    from dashboard import charts_lists
+
+    weeks = pd.date_range("2026-08-24", periods=13, freq="7D")
+    stock = [87, 84, 82, 79, 74, 73, 72, 71, 70, 68, 68, 68, 67]
+    series = pd.DataFrame({"bucket_start": weeks, "counted_to": weeks + pd.Timedelta(days=6),
+                           "inflow": [1] * 13, "outflow": [2] * 13, "stock": stock, "in_period": [False] * 12 + [True]})
+    fig = charts_lists.flow_series_figure(series, "每周列入与移出", "口径")
+    low, high = fig.layout.yaxis.range
+    assert (87 - low) / (high - low) <= 0.75
