@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.engine import Connection
 
-from queries.common import composed, exact_text, orphan_count
+from queries.common import composed, count_if, exact_text, orphan_count
 from queries.schema import metadata
 
 GRADE_CODES = ("A", "B", "C", "D")
@@ -67,15 +67,33 @@ COUNTY_CODES = (
 )
 
 
-def _count(conn: Connection, table, condition) -> int:
-    return int(conn.execute(select(func.count()).select_from(table).where(condition)).scalar_one())
-
-
-def grade_faults(conn: Connection) -> list[Fault]:
-    """Assessments whose grade is not exactly A, B, C or D (lower case included)."""
-    cra = metadata.tables["credit_risk_assessments"]
-    bad = _count(conn, cra, or_(cra.c.grade.is_(None), not_(exact_text(cra.c.grade).in_(GRADE_CODES))))
-    return [Fault("grade", cra.name, "grade", bad)] if bad else []
+def _counted_checks(conn: Connection, data_date: date, name: str) -> list[tuple[str, str, object]]:
+    """(kind, column, condition) of each check of table `name` that counts rows one by one, in
+    the order table_faults reports them: grades, dates (on SQLite text that is not a date first),
+    then region codes."""
+    table = metadata.tables[name]
+    checks: list[tuple[str, str, object]] = []
+    if name == "credit_risk_assessments":
+        # Not exactly A, B, C or D (lower case included).
+        checks.append(("grade", "grade", or_(table.c.grade.is_(None), not_(exact_text(table.c.grade).in_(GRADE_CODES)))))
+    for column_name in EVENT_DATES.get(name, ()):
+        column = table.c[column_name]
+        if conn.dialect.name == "sqlite":
+            # Compared as text on purpose: the column's Date type would fail on the bad values.
+            checks.append(("unparseable_date", column_name, and_(column.is_not(None), func.date(column).is_(None))))
+        checks.append(("future_date", column_name, column > data_date))
+    regions = metadata.tables["regions"]
+    levels = [(c, "county") for t, c in COUNTY_CODES if t == name] + ([("office_code", "office")] if name == "enterprises" else [])
+    for column_name, level in levels:
+        column = table.c[column_name]
+        # NOT IN over the (small) list of the level's codes, not a correlated probe per row: the
+        # list is read once (SQLite 3× faster on the register). regions.code is the key, never
+        # NULL, so NOT IN is exactly "no such code"; a NULL column is decided explicitly (a NULL
+        # office is allowed, a NULL county is not).
+        unknown_code = column.not_in(select(regions.c.code).where(regions.c.level == level).scalar_subquery())
+        condition = and_(column.is_not(None), unknown_code) if level == "office" else or_(column.is_(None), unknown_code)
+        checks.append(("unknown_region", column_name, condition))
+    return checks
 
 
 def duplicate_faults(conn: Connection) -> list[Fault]:
@@ -91,25 +109,6 @@ def duplicate_faults(conn: Connection) -> list[Fault]:
     return [Fault("duplicate", cra.name, "enterprise_id, assessed_on", repeated)] if repeated else []
 
 
-def date_faults(conn: Connection, data_date: date, tables: tuple[str, ...]) -> list[Fault]:
-    """Event dates after the data date; on SQLite also text that is not a date."""
-    faults = []
-    sqlite = conn.dialect.name == "sqlite"
-    for name in tables:
-        table = metadata.tables[name]
-        for column_name in EVENT_DATES.get(name, ()):
-            column = table.c[column_name]
-            if sqlite:
-                # Compared as text on purpose: the column's Date type would fail on the bad values.
-                unparseable = _count(conn, table, and_(column.is_not(None), func.date(column).is_(None)))
-                if unparseable:
-                    faults.append(Fault("unparseable_date", name, column_name, unparseable))
-            future = _count(conn, table, column > data_date)
-            if future:
-                faults.append(Fault("future_date", name, column_name, future))
-    return faults
-
-
 def reference_faults(conn: Connection, tables: tuple[str, ...]) -> list[Fault]:
     """Rows referring to an enterprise, task, plan or case that is not there."""
     faults = []
@@ -119,27 +118,6 @@ def reference_faults(conn: Connection, tables: tuple[str, ...]) -> list[Fault]:
         orphans = orphan_count(conn, metadata.tables[child].c[column], metadata.tables[parent].c[key])
         if orphans:
             faults.append(Fault("orphan", child, column, orphans, parent))
-    return faults
-
-
-def region_faults(conn: Connection, tables: tuple[str, ...]) -> list[Fault]:
-    """Rows whose county code is NULL or not a county of `regions`; enterprises whose office
-    code is not an office of `regions`."""
-    regions = metadata.tables["regions"]
-    faults = []
-    checks = [(t, c, "county") for t, c in COUNTY_CODES if t in tables]
-    if "enterprises" in tables:
-        checks.append(("enterprises", "office_code", "office"))
-    for name, column_name, level in checks:
-        column = metadata.tables[name].c[column_name]
-        # NOT IN over the (small) list of the level's codes, not a correlated probe per row: the
-        # list is read once (SQLite 3× faster on the register). regions.code is the key, never
-        # NULL, so NOT IN is exactly "no such code"; a NULL column is decided explicitly.
-        unknown_code = column.not_in(select(regions.c.code).where(regions.c.level == level).scalar_subquery())
-        condition = and_(column.is_not(None), unknown_code) if level == "office" else or_(column.is_(None), unknown_code)
-        unknown = _count(conn, metadata.tables[name], condition)
-        if unknown:
-            faults.append(Fault("unknown_region", name, column_name, unknown))
     return faults
 
 
@@ -172,9 +150,17 @@ def _position(fault: Fault, tables: tuple[str, ...]) -> tuple:
 
 
 def table_faults(conn: Connection, data_date: date, table: str) -> list[Fault]:
-    """Every data check of one table (its grades, dates, references and region codes)."""
-    tables = (table,)
-    faults: list[Fault] = []
-    if "credit_risk_assessments" in tables:
-        faults += grade_faults(conn) + duplicate_faults(conn)
-    return faults + date_faults(conn, data_date, tables) + reference_faults(conn, tables) + region_faults(conn, tables)
+    """Every data check of one table: its grades, dates and region codes counted in ONE pass over
+    the table (a province's register is millions of rows: one scan, not one per check), then the
+    same-day assessments and the references, which need a grouping or a second table."""
+    checks = _counted_checks(conn, data_date, table)
+    counts = []
+    if checks:
+        stmt = select(*[count_if(condition).label(f"check_{i}") for i, (_, _, condition) in enumerate(checks)])
+        counts = [int(value) for value in conn.execute(stmt.select_from(metadata.tables[table])).one()]
+    counted = [Fault(kind, table, column, count) for (kind, column, _), count in zip(checks, counts) if count]
+    grades = [fault for fault in counted if fault.kind == "grade"]
+    duplicates = duplicate_faults(conn) if table == "credit_risk_assessments" else []
+    dates = [fault for fault in counted if fault.kind in ("unparseable_date", "future_date")]
+    region_codes = [fault for fault in counted if fault.kind == "unknown_region"]
+    return grades + duplicates + dates + reference_faults(conn, (table,)) + region_codes
