@@ -188,7 +188,7 @@ def data_quality(ctx) -> None:
     except DataError:  # its own section has said why
         listed_years = ()
     years = tuple(sorted(set(headline.uncovered_years) | set(listed_years)))
-    ctx.notes.extend(quality.inspections(headline, run(q.orphan_counts), years))
+    ctx.notes.extend(quality.inspections(headline, run(q.orphan_counts, ctx.filters.data_date), years))
     ctx.notes.extend(data_check_sentences(ctx, topic_tables("inspections")))
 
 

@@ -169,6 +169,20 @@ def annual_report_progress(run, f: Filters, previous: bool = False) -> pd.DataFr
     return run(annual_report_season, f, previous).progress
 
 
-def annual_report_orphans(conn: Connection, f: Filters) -> int:
-    """Annual reports of the shown report year whose enterprise_id matches no enterprise."""
+@composed
+def annual_report_orphans(run, f: Filters) -> int:
+    """Annual reports of the shown report year whose enterprise_id matches no enterprise.
+
+    Asked only when the data check of the whole table (quality.table_faults, which every page
+    showing these figures runs too) found orphans at all: otherwise the shown year has none
+    either, and the second anti-join of millions of reports is not run."""
+    from queries.quality import table_faults
+
+    if not any(fault.kind == "orphan" for fault in run(table_faults, f.data_date, "annual_reports")):
+        return 0
+    return run(annual_report_year_orphans, f)
+
+
+def annual_report_year_orphans(conn: Connection, f: Filters) -> int:
+    """`annual_report_orphans` counted: the shown year's reports without their enterprise."""
     return orphan_count(conn, annual_reports.c.enterprise_id, enterprises.c.id, annual_reports.c.report_year == season(f).report_year)

@@ -28,7 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from queries.periods import month_end, shift_months
-from queries.common import Rate, composed, count_if, days_between, exact_text, orphan_count, region_key, scope_conditions
+from queries.common import Rate, composed, count_if, days_between, exact_text, region_key, scope_conditions
 from queries.schema import credit_risk_assessments as cra
 from queries.schema import enterprises as ent
 from queries.schema import regions
@@ -578,16 +578,23 @@ class CreditDataQuality:
 def data_quality(run, f, *, entity_types: Sequence[str]) -> CreditDataQuality:
     """Orphan assessments, enterprises of the population at P's as-of date outside the region
     tree, assessments of in-scope enterprises with a grade other than A–D, C/D enterprises in
-    scope at P's as-of date without coordinates, and assessed entities outside the scope."""
+    scope at P's as-of date without coordinates, and assessed entities outside the scope.
+
+    The orphans are the reference check of the assessments' data check (quality.table_faults,
+    which the page runs too), read from there rather than counted a second time."""
+    from queries.quality import table_faults
+
+    faults = run(table_faults, f.data_date, "credit_risk_assessments")
+    orphans = sum(fault.count for fault in faults if fault.kind == "orphan" and fault.column == "enterprise_id")
     return combine_quality(
-        run(register_quality, f.period.as_of, entity_types=entity_types),
+        {"orphan_assessments": orphans, **run(register_quality, f.period.as_of, entity_types=entity_types)},
         run(scope_quality, f, entity_types=entity_types),
     )
 
 
 def register_quality(conn: Connection, on: date, *, entity_types: Sequence[str]) -> dict[str, int]:
     """The counts that do not depend on the filter's regions or period, only on the as-of date:
-    orphan_assessments, invalid_grade_assessments (whole database) and unplaceable_enterprises
+    invalid_grade_assessments (whole database) and unplaceable_enterprises
     (population at `on` outside the region tree). Pages ask for them apart from the scoped
     counts so the result cache computes them once per data date and as-of date, not per filter."""
     unplaceable = select(func.count()).select_from(ent).where(_in_population(on, entity_types), ~_placeable())
@@ -598,7 +605,6 @@ def register_quality(conn: Connection, on: date, *, entity_types: Sequence[str])
     in_scope = select(ent.c.id).where(ent.c.id == cra.c.enterprise_id, _in_scope(entity_types)).exists()
     invalid = select(func.count()).select_from(cra).where(cra.c.grade.not_in(GRADES), in_scope)
     return {
-        "orphan_assessments": orphan_count(conn, cra.c.enterprise_id, ent.c.id),
         "unplaceable_enterprises": int(conn.execute(unplaceable).scalar_one()),
         "invalid_grade_assessments": int(conn.execute(invalid).scalar_one()),
     }
@@ -627,5 +633,5 @@ def scope_quality(conn: Connection, f, *, entity_types: Sequence[str]) -> dict[s
 
 
 def combine_quality(register: dict[str, int], scoped: dict[str, int]) -> CreditDataQuality:
-    """`register_quality` and `scope_quality` as one CreditDataQuality."""
+    """The orphan count with `register_quality`'s, and `scope_quality`'s, as one CreditDataQuality."""
     return CreditDataQuality(**register, **scoped)

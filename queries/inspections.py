@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Subquery
 
-from queries.common import TOTAL, between, composed, count_if, orphan_count, region_key, scope_conditions, with_total
+from queries.common import TOTAL, between, composed, count_if, region_key, scope_conditions, with_total
 from queries.metrics import target_metrics
 from queries.schema import enterprises, inspection_plans, inspection_tasks, inspections
 from queries.workdays import WorkCalendar, load_calendar
@@ -484,14 +484,25 @@ def overdue_publications(conn: Connection, f, limit: int = LIST_LIMIT) -> Listin
     return Listing(rows.astype({"overdue_count": "int64"}), task_count, object_count, tuple(uncovered))
 
 
-def orphan_counts(conn: Connection) -> dict[str, int]:
+@composed
+def orphan_counts(run, data_date: date) -> dict[str, int]:
     """Rows dropped from every figure because a parent is missing (whole database).
 
     inspection_task: inspections whose task_id has no task; inspection_enterprise: inspections
-    whose enterprise_id has no enterprise; task_plan: tasks whose plan_id has no plan.
+    whose enterprise_id has no enterprise; task_plan: tasks whose plan_id has no plan. These are
+    the reference checks of the two tables' data checks (quality.table_faults, which the page
+    runs too), so they are read from there: one anti-join each per data date, not two.
     """
+    from queries.quality import table_faults
+
+    found = {
+        (fault.table, fault.column): fault.count
+        for table in ("inspections", "inspection_tasks")
+        for fault in run(table_faults, data_date, table)
+        if fault.kind == "orphan"
+    }
     return {
-        "inspection_task": orphan_count(conn, _i.task_id, _t.id),
-        "inspection_enterprise": orphan_count(conn, _i.enterprise_id, enterprises.c.id),
-        "task_plan": orphan_count(conn, _t.plan_id, _plans.id),
+        "inspection_task": found.get(("inspections", "task_id"), 0),
+        "inspection_enterprise": found.get(("inspections", "enterprise_id"), 0),
+        "task_plan": found.get(("inspection_tasks", "plan_id"), 0),
     }

@@ -183,12 +183,24 @@ def monthly_trend(conn: Connection, f: Filters) -> pd.DataFrame:
     return frame.drop(columns="bucket").reset_index(drop=True)
 
 
-def orphan_cases(conn: Connection, f: Filters) -> int:
+@composed
+def orphan_cases(run, f: Filters) -> int:
     """Cases decided in P (in the filter's counties) whose enterprise_id matches no enterprise.
 
     They are left out of every figure on the page (their office is unknown); an office filter
-    does not narrow this count, because an orphan's office cannot be known.
+    does not narrow this count, because an orphan's office cannot be known. Counted only when
+    the data check of the whole table (quality.table_faults, which the page runs too) found
+    orphan cases at all; otherwise there are none in P either, and no second anti-join runs.
     """
+    from queries.quality import table_faults
+
+    if not any(fault.kind == "orphan" for fault in run(table_faults, f.data_date, "enforcement_cases")):
+        return 0
+    return run(orphan_cases_in_period, f)
+
+
+def orphan_cases_in_period(conn: Connection, f: Filters) -> int:
+    """`orphan_cases` counted: P's cases in the filter's counties without their enterprise."""
     county_only = replace(f, office=None)
     return orphan_count(
         conn,

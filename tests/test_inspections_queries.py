@@ -333,4 +333,4 @@ def test_overdue_publications(conn):
 
 
 def test_orphan_counts(conn):
-    assert q.orphan_counts(conn) == {"inspection_task": 1, "inspection_enterprise": 1, "task_plan": 1}
+    assert q.orphan_counts(conn, DATA_DATE) == {"inspection_task": 1, "inspection_enterprise": 1, "task_plan": 1}
