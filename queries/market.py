@@ -21,7 +21,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from queries.common import Rate, between, complete_keys, composed, count_if, region_key, regions_in_scope, scope_conditions
+from queries.common import Rate, between, complete_keys, composed, count_if, region_key, scope_conditions, shown_regions
+from queries.meta import region_tree
 from queries.periods import shift_years
 from queries.schema import enterprises as ent
 from queries.schema import regions
@@ -45,8 +46,8 @@ def year_ago(f):
     return shift_years(f.period.as_of, -1)
 
 
-def _counts(conn: Connection, f, key: ColumnElement) -> list:
-    """key, total_count, year_ago_count, new_count, closed_count, grouped by `key`."""
+def _counts(conn: Connection, f, keys: list[ColumnElement]) -> list:
+    """key_0 …, total_count, year_ago_count, new_count, closed_count, grouped by `keys`."""
     on, start = f.period.as_of, f.period.start
     measures = [
         count_if(_alive(on)).label("total_count"),
@@ -55,13 +56,13 @@ def _counts(conn: Connection, f, key: ColumnElement) -> list:
         count_if(between(ent.c.deregistered_on, start, on)).label("closed_count"),
     ]
     stmt = (
-        select(key.label("key"), *measures)
+        select(*[key.label(f"key_{i}") for i, key in enumerate(keys)], *measures)
         .select_from(ent)
         # Nothing registered after the as-of date counts in any of the four.
         .where(ent.c.registered_on <= on, _placeable(), *scope_conditions(f, ent.c.region_code, ent.c.office_code))
-        .group_by(key)
+        .group_by(*keys)
     )
-    return conn.execute(stmt).mappings().all()
+    return conn.execute(stmt).all()
 
 
 @dataclass(frozen=True)
@@ -98,26 +99,43 @@ def market_summary(run, f) -> MarketSummary:
     return MarketSummary(**{m: int(frame[m].sum()) for m in MEASURES})
 
 
+COUNTS_COLUMNS = ["region_code", "entity_type", *MEASURES]
+
+
+def market_counts(conn: Connection, f) -> pd.DataFrame:
+    """The four counts per (region in scope, entity type), from one grouped scan of the register:
+    region_code, entity_type, total_count, year_ago_count, new_count, closed_count. The views by
+    region and by entity type are its sums, so the overview scans the register once for both."""
+    key = region_key(f, ent.c.region_code, ent.c.office_code)
+    frame = pd.DataFrame([tuple(row) for row in _counts(conn, f, [key, ent.c.entity_type])], columns=COUNTS_COLUMNS)
+    frame[MEASURES] = frame[MEASURES].map(int).astype("int64")  # MySQL sums are DECIMAL
+    return frame
+
+
+def _summed(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """`frame`'s measures summed per value of `by`, as complete_keys reads them ("key" and the measures)."""
+    return frame.groupby(by, sort=False, as_index=False)[MEASURES].sum().rename(columns={by: "key"})
+
+
 BY_TYPE_COLUMNS = ["entity_type", *MEASURES]
 
 
-def by_entity_type(conn: Connection, f) -> pd.DataFrame:
+@composed
+def by_entity_type(run, f) -> pd.DataFrame:
     """One row per entity type (企业, 个体工商户, 农民专业合作社, then any other code found):
     entity_type, total_count, year_ago_count, new_count, closed_count."""
-    frame = pd.DataFrame(_counts(conn, f, ent.c.entity_type), columns=["key", *MEASURES])
-    return complete_keys(frame, ENTITY_TYPES, "entity_type", MEASURES)
+    return complete_keys(_summed(run(market_counts, f), "entity_type"), ENTITY_TYPES, "entity_type", MEASURES)
 
 
 BY_REGION_COLUMNS = ["region_code", *MEASURES]
 
 
-def by_region(conn: Connection, f) -> pd.DataFrame:
+@composed
+def by_region(run, f) -> pd.DataFrame:
     """One row per region in scope (county, or office and "other" when one county is chosen), in
     the region tree's order, zeros where a region has no entities:
     region_code, total_count, year_ago_count, new_count, closed_count."""
-    key = region_key(f, ent.c.region_code, ent.c.office_code)
-    frame = pd.DataFrame(_counts(conn, f, key), columns=["key", *MEASURES])
-    return complete_keys(frame, regions_in_scope(conn, f), "region_code", MEASURES)
+    return complete_keys(_summed(run(market_counts, f), "region_code"), shown_regions(run(region_tree), f), "region_code", MEASURES)
 
 
 @dataclass(frozen=True)
