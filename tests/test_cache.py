@@ -251,3 +251,60 @@ def test_a_table_in_two_figures_data_checks_is_checked_once(db):
         assessments_alone = list(seen)
         assert both == quality.data_faults(conn, DATA_DATE, ("credit_risk_assessments", "enterprises"))
     assert cached == assessments_alone  # only the assessments' own checks: the register's were cached
+
+
+def test_a_tables_row_checks_read_it_once(db):
+    """The register's grades-dates-regions checks are one statement, not one per check (four full
+    scans of a province's register before): registration and deregistration dates, county and
+    office codes (and, on SQLite, text that is not a date) are counted in one pass."""
+    from queries import quality
+
+    seen = _statements(db.url)
+    with cache.engine_for(db.url).connect() as conn:
+        assert quality.table_faults(conn, DATA_DATE, "enterprises") == []
+    assert len(seen) == 1 and seen[0].count("CASE WHEN") == 6  # 2 future, 2 unparseable (SQLite), 2 codes
+
+
+def test_the_orphans_a_page_shows_come_from_the_table_checks(db):
+    """Orphans counted by the data checks are not counted again: the inspections page's orphan
+    counts and the credit page's orphan assessments are read from table_faults, and a period's
+    orphan reports or cases are counted only when the table has orphans at all."""
+    from queries import credit_risk, penalties, quality
+
+    f = build_filters("last_week", TODAY, DATA_DATE)
+    for table in ("inspections", "inspection_tasks", "credit_risk_assessments", "annual_reports", "enforcement_cases"):
+        cache.run(quality.table_faults, DATA_DATE, table)
+    seen = _statements(db.url)
+    assert cache.run(inspections.orphan_counts, DATA_DATE) == {"inspection_task": 0, "inspection_enterprise": 0, "task_plan": 0}
+    assert cache.run(annual_reports.annual_report_orphans, f) == 0
+    assert cache.run(penalties.orphan_cases, f) == 0
+    assert cache.run(credit_risk.data_quality, f, entity_types=("company",)).orphan_assessments == 0
+    assert not [s for s in seen if "NOT (EXISTS" in s]  # no anti-join ran again
+
+    found = [quality.Fault("orphan", "annual_reports", "enterprise_id", 3, "enterprises")]
+    asked = []
+
+    def run(function, *args, **kwargs):
+        asked.append(function.__name__)
+        return found if function is quality.table_faults else 2
+
+    assert annual_reports.annual_report_orphans.compose(run, f) == 2  # the shown year's, counted
+    assert asked == ["table_faults", "annual_report_year_orphans"]
+    found.clear()
+    asked.clear()
+    assert annual_reports.annual_report_orphans.compose(run, f) == 0
+    assert asked == ["table_faults"]
+
+
+def test_market_views_share_one_register_scan(db):
+    """The overview's market cards, its region table and its entity-type table come from one
+    grouped scan of the register."""
+    from queries import market
+
+    f = build_filters("last_week", TODAY, DATA_DATE)
+    cache.run(market.by_region, f)
+    seen = _statements(db.url)
+    by_type = cache.run(market.by_entity_type, f)
+    summary = cache.run(market.market_summary, f)
+    assert seen == []
+    assert summary.total_count == int(by_type["total_count"].sum()) == 2
