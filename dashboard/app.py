@@ -16,7 +16,7 @@ from dashboard.present import present_url
 from dashboard.format import fmt_date
 from dashboard.safe import DisplayNames, as_text, display_regions
 from queries.periods import data_date_from_refreshed
-from dashboard.ui import SHOWN_FIGURES, PageContext, page_header, require_data
+from dashboard.ui import SHOWN_FIGURES, PageContext, opens_another_tab, page_header, require_data
 from queries.meta import earliest_event_on, region_tree, report_meta_values
 
 EMPTY_REGIONS = pd.DataFrame(columns=["code", "name", "level", "parent_code", "lon", "lat", "sort_order"])
@@ -142,7 +142,10 @@ def _bootstrap() -> PageContext:
         st.warning(problem)
     filters = sidebar_filters(regions, today, data_date, earliest, person.counties)
     note_page_filters(filters)  # what the page asks for is replayed by the pre-warm
-    prefetch.start(config.database_url(), st.session_state.get("page_url_path") or "overview", filters)
+    # A link to another tab asks for that tab's queries: prefetching the first view's would only
+    # compete with them on a cold cache.
+    page = None if opens_another_tab() else st.session_state.get("page_url_path") or "overview"
+    prefetch.start(config.database_url(), page, filters)
     st.sidebar.link_button(
         "会议演示模式", present_url(st.session_state.get("page_url_path") or "overview", to_url(filters)),
         icon=":material/slideshow:", help="全屏大字、一屏一个专题，筛选条件与数据截至日固定；←/→ 翻屏。",

@@ -110,12 +110,18 @@ def show_sections(ctx: PageContext, *items: Section | Row | Tabs) -> None:
                 item(ctx)
 
 
+TAB_PARAM_SUFFIX = "_tab"
+
+
 def lazy_tabs(names: list[str], key: str | None = None) -> list[tuple[object, bool]]:
     """st.tabs whose closed tabs are not computed: (tab, draw it?) for each name; choosing another
-    tab reruns the page, which then draws that one. With `key` the open tab is in the URL (a copied
-    link opens the same tab); without, it is kept per session under a key made of the names. The
-    setting `draw_closed_tabs` = 1 draws every tab (every query of the page, as before)."""
+    tab reruns the page, which then draws that one. With `key` (ending in "_tab", see
+    `opens_another_tab`) the open tab is in the URL (a copied link opens the same tab); without,
+    it is kept per session under a key made of the names. The setting `draw_closed_tabs` = 1 draws
+    every tab (every query of the page, as before)."""
     draw_all = config.setting("draw_closed_tabs", "0") in ("1", "true", "yes", "on")
+    if key and not key.endswith(TAB_PARAM_SUFFIX):
+        raise ValueError(f"a tab key in the URL ends in {TAB_PARAM_SUFFIX!r}: {key!r}")
     if key:
         tabs = st.tabs(names, key=key, bind="query-params")
     elif draw_all:
@@ -123,6 +129,14 @@ def lazy_tabs(names: list[str], key: str | None = None) -> list[tuple[object, bo
     else:
         tabs = st.tabs(names, key="tabs_" + "_".join(names), on_change="rerun")
     return [(tab, draw_all or bool(tab.open)) for tab in tabs]
+
+
+def opens_another_tab() -> bool:
+    """Whether the URL opens the page on a tab other than its first: Streamlit removes a bound
+    tab's parameter (a lazy_tabs key, "…_tab") while the first tab is open, so any such parameter
+    names another. The page then asks for that tab's queries, not the first view's that the
+    prefetch manifest lists."""
+    return any(name.endswith(TAB_PARAM_SUFFIX) for name in st.query_params)
 
 
 def show_page(ctx: PageContext, *items: Section | Row | Tabs) -> None:

@@ -73,8 +73,9 @@ def test_a_result_being_computed_is_waited_for_not_computed_again(app_db):
     assert CALLS == ["x"] and results == [mine]
 
 
-def _page_statements(url: str, page: str | None) -> tuple[Counter, set[str]]:
-    """The SQL statements (with parameters) a cold run of `page` executes, and the threads they ran on."""
+def _page_statements(url: str, page: str | None, params: dict | None = None) -> tuple[Counter, set[str]]:
+    """The SQL statements (with parameters) a cold run of `page` (with the URL's `params`)
+    executes, and the threads they ran on."""
     st.cache_data.clear()
     seen: list[tuple[str, str, str]] = []
 
@@ -88,6 +89,8 @@ def _page_statements(url: str, page: str | None) -> tuple[Counter, set[str]]:
         assert prefetch.wait_idle(60)
         st.cache_data.clear()
         at.switch_page(page)
+    for name, value in (params or {}).items():
+        at.query_params[name] = value
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
         at.run()
@@ -106,6 +109,20 @@ def test_a_cold_page_runs_each_of_its_queries_once_partly_in_the_pool(app_db, mo
     prefetched, threads = _page_statements(app_db, page)
     assert prefetched == alone  # the same statements, none twice
     assert any(name.startswith("dashboard-prefetch") for name in threads)  # and the pool ran some of them
+
+
+def test_a_link_to_another_tab_prefetches_nothing_of_the_first(app_db, monkeypatch):
+    """?list_tab=严重违法失信名单 opens the serious-violation list: with the first tabs closed
+    (the default), the prefetch must not run the abnormal list's queries beside it."""
+    monkeypatch.setenv("DASHBOARD_DRAW_CLOSED_TABS", "0")
+    link = {"list_tab": "严重违法失信名单"}
+    alone, _ = _page_statements(app_db, "pages/lists.py", link)
+    monkeypatch.setenv("DASHBOARD_PREFETCH", "1")
+    prefetched, _ = _page_statements(app_db, "pages/lists.py", link)
+    assert prefetched == alone  # nothing of the first tab's ran beside it
+    first_tab, threads = _page_statements(app_db, "pages/lists.py")  # the first tab is still prefetched
+    assert any(name.startswith("dashboard-prefetch") for name in threads)
+    assert set(first_tab) - set(alone)  # the abnormal list's own queries, which the link did not ask for
 
 
 def test_a_failing_call_does_not_reach_the_page_and_a_timeout_stops_the_run(app_db):
