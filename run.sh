@@ -6,7 +6,9 @@ cd "$(dirname "$0")"
 scripts/setup.sh
 # One session right after the server is up, so the pre-warm (and, on the first run, the demo
 # database) starts before the first visitor arrives: scripts/first_visit.py, in the background.
-port=${STREAMLIT_SERVER_PORT:-8501}
+# The port as streamlit chooses it: --server.port, else STREAMLIT_SERVER_PORT, else the config file.
+port=$(python3 -c 'import tomllib; print(tomllib.load(open(".streamlit/config.toml", "rb")).get("server", {}).get("port", 8501))' 2>/dev/null || echo 8501)
+port=${STREAMLIT_SERVER_PORT:-$port}
 previous=""
 for arg in "$@"; do
   case "$arg" in --server.port=*) port=${arg#*=} ;; esac

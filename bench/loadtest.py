@@ -35,6 +35,8 @@ import statistics
 import time
 from dataclasses import dataclass
 
+from dashboard.session_client import connect, page_run, wait_until_up
+
 CHROMIUM = "/usr/bin/chromium"
 PAGES = ["", "credit_risk", "inspections", "lists", "revisits", "penalties"]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -57,66 +59,15 @@ async def _think(seconds: float) -> None:
         await asyncio.sleep(random.uniform(0, 2 * seconds))
 
 
-# --- the websocket client -------------------------------------------------------------------------
-
-async def _page_run(ws, page_hash: str, page_name: str, query: str, timeout_s: float) -> tuple[int, int, dict]:
-    """Ask for one page and read until its run finishes: (exceptions, error sentences, page hashes
-    from the navigation message)."""
-    from streamlit.proto.Alert_pb2 import Alert
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    request = BackMsg()
-    request.rerun_script.query_string = query
-    request.rerun_script.page_script_hash = page_hash
-    request.rerun_script.page_name = page_name
-    await ws.send(request.SerializeToString())
-    exceptions = alerts = 0
-    pages: dict[str, str] = {}
-    deadline = time.monotonic() + timeout_s
-    while True:
-        message = ForwardMsg()
-        message.ParseFromString(await asyncio.wait_for(ws.recv(), max(deadline - time.monotonic(), 0.01)))
-        kind = message.WhichOneof("type")
-        if kind == "navigation":
-            pages = {p.url_pathname: p.page_script_hash for p in message.navigation.app_pages}
-            if pages.get(page_name) != message.navigation.page_script_hash:
-                raise LookupError(f"asked for page {page_name!r}, the server ran another")
-        elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-            element = message.delta.new_element
-            exceptions += element.WhichOneof("type") == "exception"
-            alerts += element.WhichOneof("type") == "alert" and element.alert.format == Alert.ERROR
-        elif kind == "page_not_found":
-            raise LookupError(f"page {page_name!r} not found")
-        elif kind == "script_finished":
-            if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                continue  # the page asked for a rerun (st.rerun): wait for that run
-            return exceptions, alerts, pages
-
-
-def _connect(base: str, timeout_s: float):
-    """A websocket to the server's stream, as the browser opens it (async context manager)."""
-    import websockets
-
-    url = base.replace("http://", "ws://").replace("https://", "wss://") + "/_stcore/stream"
-    return websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=timeout_s)
-
-
-async def first_run(base: str, timeout_s: float) -> None:
-    """One session's first page (the overview), until its run finishes (scripts/first_visit.py)."""
-    async with _connect(base, timeout_s) as ws:
-        await _page_run(ws, "", "", "", timeout_s)
-
-
 async def _ws_session(base: str, index: int, rounds: int, timeout_s: float, think: float, visits: list[Visit]) -> None:
     try:
-        async with _connect(base, timeout_s) as ws:
+        async with connect(base, timeout_s) as ws:
             hashes: dict[str, str] = {}
             for _ in range(rounds):
                 for name in _order(index):
                     started = time.monotonic()
                     try:
-                        exceptions, alerts, pages = await _page_run(ws, hashes.get(name, ""), name, "", timeout_s)
+                        exceptions, alerts, pages = await page_run(ws, hashes.get(name, ""), name, "", timeout_s)
                         hashes = pages or hashes
                         visits.append(Visit(name or "overview", time.monotonic() - started,
                                             "exception on page" if exceptions else None, alerts))
@@ -156,23 +107,6 @@ async def _browser_session(browser, base: str, index: int, rounds: int, timeout_
                 visits.append(Visit(name or "overview", None, type(exc).__name__))
             await _think(think)
     await context.close()
-
-
-def wait_until_up(base: str, timeout_s: float) -> None:
-    """Wait for the server's health check (a server just started is measured from its first page,
-    not refused)."""
-    import urllib.request
-
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
 
 
 async def run(base: str, sessions: int, rounds: int, timeout_s: float, think: float = 0.0, client: str = "ws") -> list[Visit]:

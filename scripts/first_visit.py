@@ -7,7 +7,7 @@ a cold page. ./run.sh starts it in the background beside the server:
     python3 -m scripts.first_visit [--port 8501]
 
 It waits for the server's health check (up to --wait seconds), opens the overview over
-Streamlit's websocket protocol as a browser would (bench/loadtest.py's client), waits for that run
+Streamlit's websocket protocol as a browser would (dashboard/session_client.py), waits for that run
 to finish and exits. It shows nothing and never fails the server: any problem is one line on stderr.
 """
 
@@ -17,7 +17,7 @@ import argparse
 import asyncio
 import sys
 
-from bench.loadtest import first_run, wait_until_up
+from dashboard.session_client import first_run, wait_until_up
 
 
 def main(argv: list[str]) -> int:
