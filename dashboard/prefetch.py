@@ -43,6 +43,12 @@ _seconds: dict[str, float] = {}
 """The longest time a prefetched call of each query function took in this process: a page's
 calls are submitted longest first, so the page does not end waiting for one started last."""
 _idle = threading.Condition(_lock)
+_warm_views: dict[tuple, None] = {}
+"""Views the pre-warm has asked every page's calls for: {(url, data stamp, cache generation,
+filters): None} (a dict as an ordered set). A page run for such a view prefetches nothing: its
+results are cached already, and 20 pool calls that each only find a cached result would still
+compete with the page's own drawing for the interpreter."""
+_WARM_VIEWS_MAX = 1000
 
 
 @st.cache_data(show_spinner=False)
@@ -89,12 +95,25 @@ def _fetch(url: str, function, args: tuple, kwargs: dict, budget: dict | None, s
         log.info("prefetch skipped %s: %s", getattr(function, "__qualname__", function), type(exc).__name__)
 
 
+def _view_key(url: str, filters) -> tuple:
+    return (url, cache.data_stamp(url), _cache_generation(), filters)
+
+
+def note_warm(url: str, filters) -> None:
+    """The pre-warm has asked every page's calls for `filters` on `url` (dashboard/prewarm.py)."""
+    key = _view_key(url, filters)
+    with _lock:
+        if len(_warm_views) >= _WARM_VIEWS_MAX:
+            _warm_views.clear()
+        _warm_views[key] = None
+
+
 def start(url: str, page: str | None, filters) -> int:
     """Submit `page`'s manifest calls for `filters` (the calls of the run that is starting); the
     calls the session's previous run had not started yet are dropped. Returns how many were
-    submitted: 0 when prefetch is off, the page unknown, the run's budget spent, or the session's
-    previous run already asked for the same page, filter and data (a widget on the page changed:
-    its results are cached)."""
+    submitted: 0 when prefetch is off, the page unknown, the run's budget spent, the view
+    pre-warmed (`note_warm`), or the session's previous run already asked for the same page,
+    filter and data (a widget on the page changed: its results are cached)."""
     global _active
     asked = (url, page, filters, cache.data_stamp(url), _cache_generation())
     if st.session_state.get(_LAST_KEY) == asked:
@@ -106,6 +125,10 @@ def start(url: str, page: str | None, filters) -> int:
     st.session_state[_SESSION_KEY] = []
     if not enabled() or _stop.is_set() or page is None:
         return 0
+    key = _view_key(url, filters)
+    with _lock:
+        if key in _warm_views:  # pre-warmed: every result is cached
+            return 0
     budget = cache.page_budget()
     if cache.budget_spent(budget):
         return 0

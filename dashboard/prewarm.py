@@ -91,6 +91,7 @@ def warm(url: str, stop: threading.Event | None = None, views: list | None = Non
             function, args, kwargs = cache.bind_shape(shape, view)
             if not ask(cache.run_at, function, *args, **kwargs):
                 return made
+        prefetch.note_warm(url, view)  # a page of this view finds its results cached: no prefetch
     return made
 
 

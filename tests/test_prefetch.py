@@ -125,6 +125,30 @@ def test_a_link_to_another_tab_prefetches_nothing_of_the_first(app_db, monkeypat
     assert set(first_tab) - set(alone)  # the abnormal list's own queries, which the link did not ask for
 
 
+def test_a_pre_warmed_view_is_not_prefetched(app_db, monkeypatch):
+    """Once the pre-warm has asked every page's calls for a view, a page of that view submits
+    nothing to the pool (its results are cached; the pool would only compete with the drawing);
+    after the cache is emptied it prefetches again."""
+    from dashboard import prewarm
+
+    monkeypatch.setenv("DASHBOARD_PREFETCH", "1")
+    submitted = []
+    real = prefetch.start
+    monkeypatch.setattr(prefetch, "start", lambda *args: submitted.append(real(*args)) or submitted[-1])
+
+    def visit() -> int:
+        at = AppTest.from_file(ENTRY, default_timeout=120)
+        at.run()
+        assert not at.exception and prefetch.wait_idle(60)
+        return submitted[-1]
+
+    assert visit() > 0  # cold
+    prewarm.warm(app_db)  # the default views, as the background thread asks them
+    assert visit() == 0
+    st.cache_data.clear()
+    assert visit() > 0
+
+
 def test_a_failing_call_does_not_reach_the_page_and_a_timeout_stops_the_run(app_db):
     budget = {"started": time.monotonic(), "stopped": None}
     prefetch._fetch(app_db, failing_query, (), {}, budget)
