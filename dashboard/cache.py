@@ -168,7 +168,18 @@ def _key(function, args: tuple, kwargs: dict) -> tuple:
             extra = tuple(value)
         else:
             named.append((name, value))
-    return f"{function.__module__}.{function.__qualname__}", extra, tuple(named)
+    return f"{function.__module__}.{function.__qualname__}", _plain(extra), tuple((name, _plain(value)) for name, value in named)
+
+
+def _plain(value):
+    """A str subclass (SQLAlchemy's quoted_name, a table's `.name`) as the plain str it equals, in
+    a tuple too: st.cache_data hashes the subclass differently, and the same call would miss the
+    result another caller cached under the plain name."""
+    if isinstance(value, str):
+        return str(value)
+    if type(value) is tuple:
+        return tuple(_plain(item) for item in value)
+    return value
 
 
 @functools.lru_cache(maxsize=512)

@@ -308,3 +308,18 @@ def test_market_views_share_one_register_scan(db):
     summary = cache.run(market.market_summary, f)
     assert seen == []
     assert summary.total_count == int(by_type["total_count"].sum()) == 2
+
+
+def test_a_table_named_by_sqlalchemy_finds_the_result_of_its_plain_name(db):
+    """A table's `.name` is SQLAlchemy's quoted_name, a str that st.cache_data hashes apart from
+    the plain str: the cache key makes it plain, so both callers share one result."""
+    from queries import quality
+    from queries.schema import enterprises
+
+    cache.run(quality.table_faults, DATA_DATE, "enterprises")
+    cache.run(quality.data_faults, DATA_DATE, ("enterprises",))
+    seen = _statements(db.url)
+    assert type(enterprises.name) is not str
+    cache.run(quality.table_faults, DATA_DATE, enterprises.name)
+    cache.run(quality.data_faults, DATA_DATE, (enterprises.name,))
+    assert seen == []
