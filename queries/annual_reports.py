@@ -176,11 +176,9 @@ def annual_report_orphans(run, f: Filters) -> int:
     Asked only when the data check of the whole table (quality.table_faults, which every page
     showing these figures runs too) found orphans at all: otherwise the shown year has none
     either, and the second anti-join of millions of reports is not run."""
-    from queries.quality import table_faults
+    from queries.quality import orphans_found
 
-    if not any(fault.kind == "orphan" for fault in run(table_faults, f.data_date, "annual_reports")):
-        return 0
-    return run(annual_report_year_orphans, f)
+    return run(annual_report_year_orphans, f) if orphans_found(run, f.data_date, "annual_reports") else 0
 
 
 def annual_report_year_orphans(conn: Connection, f: Filters) -> int:

@@ -192,11 +192,9 @@ def orphan_cases(run, f: Filters) -> int:
     the data check of the whole table (quality.table_faults, which the page runs too) found
     orphan cases at all; otherwise there are none in P either, and no second anti-join runs.
     """
-    from queries.quality import table_faults
+    from queries.quality import orphans_found
 
-    if not any(fault.kind == "orphan" for fault in run(table_faults, f.data_date, "enforcement_cases")):
-        return 0
-    return run(orphan_cases_in_period, f)
+    return run(orphan_cases_in_period, f) if orphans_found(run, f.data_date, "enforcement_cases") else 0
 
 
 def orphan_cases_in_period(conn: Connection, f: Filters) -> int:

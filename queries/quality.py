@@ -121,6 +121,12 @@ def reference_faults(conn: Connection, tables: tuple[str, ...]) -> list[Fault]:
     return faults
 
 
+def orphans_found(run, data_date: date, table: str) -> bool:
+    """Whether the data checks of `table` (table_faults, asked through `run`) found rows referring
+    to a missing parent: a count of a year's or a period's orphans is needed only then."""
+    return any(fault.kind == "orphan" for fault in run(table_faults, data_date, table))
+
+
 ALL_TABLES = tuple(name for name in metadata.tables if name not in ("regions", "report_meta", "workday_adjustments"))
 
 
