@@ -193,9 +193,36 @@ def cents_to_yuan(cents) -> Decimal:
     return (Decimal(int(cents or 0)) / 100).quantize(Decimal("0.01"))
 
 
-def count_if(condition) -> ColumnElement:
-    """COUNT of rows meeting `condition`, portable (no FILTER clause on MySQL)."""
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+class count_if(FunctionElement):
+    """COUNT of rows meeting `condition` (0, never NULL, over no rows).
+
+    Each dialect's own conditional count where it has one: DuckDB's count_if and the standard
+    FILTER clause (PostgreSQL, SQLite) evaluate the condition alone, where the portable
+    SUM(CASE …) builds and adds a number per row; on the pages' many-column counts (the trend's
+    22, the data checks', the register's) that is a fifth of the statement's time on DuckDB.
+    MySQL/MariaDB have no FILTER clause and keep the portable form."""
+
+    type = BigInteger()
+    inherit_cache = True
+    name = "count_if"
+
+
+@compiles(count_if)
+def _count_if_default(element, compiler, **kw):
+    condition = compiler.process(list(element.clauses)[0], **kw)
+    return f"coalesce(sum(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
+
+
+@compiles(count_if, "duckdb")
+def _count_if_duckdb(element, compiler, **kw):
+    # count_if over no rows is NULL there, unlike a count.
+    return f"coalesce(count_if({compiler.process(list(element.clauses)[0], **kw)}), 0)"
+
+
+@compiles(count_if, "postgresql")
+@compiles(count_if, "sqlite")
+def _count_if_filter(element, compiler, **kw):
+    return f"count(*) FILTER (WHERE {compiler.process(list(element.clauses)[0], **kw)})"
 
 
 def between(col, start: date, end: date) -> ColumnElement:

@@ -64,6 +64,17 @@ def test_count_if_and_buckets(conn):
     assert in_keqin == 2
 
 
+def test_count_if_is_zero_over_no_rows(conn):
+    # Each dialect compiles its own conditional count (DuckDB's count_if is NULL over no rows);
+    # a count is 0 there, and NULL never reaches a figure.
+    cases = enforcement_cases.c
+    none_match = conn.execute(select(count_if(cases.region_code == "no-such-code"))).scalar_one()
+    no_rows = conn.execute(select(count_if(cases.region_code == KEQIN)).where(cases.id < 0)).scalar_one()
+    some_match = conn.execute(select(count_if(cases.enterprise_id > 1))).scalar_one()
+    # 3 cases, none in that region; no row has id < 0; enterprises 2 and 5 are > 1
+    assert (int(none_match), int(no_rows), int(some_match)) == (0, 0, 2)
+
+
 def test_region_key_groups_one_county_by_office(conn):
     f = build_filters("last_week", TODAY, DATA_DATE, counties=(KEQIN,))
     key = region_key(f, enterprises.c.region_code, enterprises.c.office_code).label("region")
