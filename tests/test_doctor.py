@@ -179,3 +179,33 @@ def test_a_fixed_schema_loses_its_banner_on_the_next_run(fresh_db, monkeypatch, 
     db.execute("ALTER TABLE inspections ADD COLUMN published_on DATE")
     at.run()
     assert "表 inspections（抽查对象及结果）缺少字段：published_on。" not in [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_declared_key_spares_grouping_the_assessments(fresh_db, dialect):
+    """Where the database declares the contract's key (enterprise_id, assessed_on), no same-day
+    repeat can exist and the catalogue says so: the assessments are not grouped. Without the key
+    they are, and the repeat is counted."""
+    from queries.quality import Fault, duplicate_faults, key_declared
+
+    keyed = fresh_db(dialect)
+    keyed.load(base_rows() | {"enterprises": [enterprise(1, KEQIN, None)],
+                              "credit_risk_assessments": [{"enterprise_id": 1, "assessed_on": date(2026, 1, 5), "grade": "A", "score": None}]})
+    statements = []
+    engine = keyed.readonly()
+    sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with engine.connect() as conn:
+        assert key_declared(conn, "credit_risk_assessments", ("enterprise_id", "assessed_on"))
+        assert not key_declared(conn, "credit_risk_assessments", ("enterprise_id",))
+        assert key_declared(conn, "enterprises", ("id",))
+        statements.clear()
+        assert duplicate_faults(conn) == []
+    assert statements and not any("GROUP BY" in statement.upper() for statement in statements)
+
+    loose = fresh_db(dialect, with_schema=False)
+    _loose_schema(loose)
+    loose.load(_dirty_rows())
+    with loose.readonly().connect() as conn:
+        assert not key_declared(conn, "credit_risk_assessments", ("enterprise_id", "assessed_on"))
+        # enterprise 1 has an A and a D on 5 Jan 2026: one enterprise-day repeated
+        assert duplicate_faults(conn) == [Fault("duplicate", "credit_risk_assessments", "enterprise_id, assessed_on", 1)]
