@@ -160,7 +160,7 @@ def market_cards(ctx) -> None:
     year on year, new and closed, each count against the comparison period (net in the new
     card's tooltip and in the breakdown tables)."""
     f = ctx.filters
-    now, then = _now_and_then(ctx, market.market_summary)
+    now, then = run(market.market_summaries, f)
     city = city_run(ctx, market.market_summary)
     st.subheader("市场主体发展", help=MARKET_CALIBER)
     cards = st.columns(4)

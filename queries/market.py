@@ -6,8 +6,9 @@ the as-of date; 注销: deregistered_on in the same days. The total is the live 
 as-of date, and its growth 同比增长 compares it with the total at the as-of date a year earlier,
 whatever comparison the filter chose (the bureaus report growth year on year).
 
-One grouped scan of `enterprises` answers all four counts per group; the headline is the sum of
-the regions' rows (one scan for the overview's cards and region table). Entities whose region_code
+One grouped scan of `enterprises` answers all four counts per group, for P and for the comparison
+period; the headline is the sum of the regions' rows (one scan for the overview's cards, their
+comparisons and its tables). Entities whose region_code
 is not a county of `regions` cannot be placed: they are left out of every figure (so the parts
 by region add up to the total) and counted by `data_quality`.
 """
@@ -46,20 +47,27 @@ def year_ago(f):
     return shift_years(f.period.as_of, -1)
 
 
-def _counts(conn: Connection, f, keys: list[ColumnElement]) -> list:
-    """key_0 …, total_count, year_ago_count, new_count, closed_count, grouped by `keys`."""
-    on, start = f.period.as_of, f.period.start
-    measures = [
-        count_if(_alive(on)).label("total_count"),
-        count_if(_alive(year_ago(f))).label("year_ago_count"),
-        count_if(between(ent.c.registered_on, start, on)).label("new_count"),
-        count_if(between(ent.c.deregistered_on, start, on)).label("closed_count"),
+def _measures(period, prefix: str = "") -> list:
+    """The four counts of `period`: total at its as-of date, total a year before that, new and
+    closed from its start to its as-of date (labelled `prefix` + MEASURES)."""
+    on, start = period.as_of, period.start
+    return [
+        count_if(_alive(on)).label(f"{prefix}total_count"),
+        count_if(_alive(shift_years(on, -1))).label(f"{prefix}year_ago_count"),
+        count_if(between(ent.c.registered_on, start, on)).label(f"{prefix}new_count"),
+        count_if(between(ent.c.deregistered_on, start, on)).label(f"{prefix}closed_count"),
     ]
+
+
+def _counts(conn: Connection, f, keys: list[ColumnElement]) -> list:
+    """key_0 …, the four counts of P (MEASURES), then of the comparison period (THEN_MEASURES),
+    grouped by `keys`: one scan answers a card's value and its comparison."""
     stmt = (
-        select(*[key.label(f"key_{i}") for i, key in enumerate(keys)], *measures)
+        select(*[key.label(f"key_{i}") for i, key in enumerate(keys)], *_measures(f.period), *_measures(f.comparison, "then_"))
         .select_from(ent)
-        # Nothing registered after the as-of date counts in any of the four.
-        .where(ent.c.registered_on <= on, _placeable(), *scope_conditions(f, ent.c.region_code, ent.c.office_code))
+        # Nothing registered after the later as-of date counts in any of the eight.
+        .where(ent.c.registered_on <= max(f.period.as_of, f.comparison.as_of), _placeable(),
+               *scope_conditions(f, ent.c.region_code, ent.c.office_code))
         .group_by(*keys)
     )
     return conn.execute(stmt).all()
@@ -90,25 +98,40 @@ class MarketSummary:
         return Rate(self.total_count - self.year_ago_count, self.year_ago_count)
 
 
+def _summed_summary(frame: pd.DataFrame, prefix: str = "") -> MarketSummary:
+    return MarketSummary(**{m: int(frame[prefix + m].sum()) for m in MEASURES})
+
+
 @composed
 def market_summary(run, f) -> MarketSummary:
     """Total at P's as-of date, total at that date a year earlier, new and closed in P: the sums
-    of `by_region` (every placeable entity in scope is in exactly one of its rows), so the
+    of `market_counts` (every placeable entity in scope is in exactly one of its rows), so the
     overview's cards and its region table share one grouped scan of the register."""
-    frame = run(by_region, f)
-    return MarketSummary(**{m: int(frame[m].sum()) for m in MEASURES})
+    return _summed_summary(run(market_counts, f))
 
 
-COUNTS_COLUMNS = ["region_code", "entity_type", *MEASURES]
+@composed
+def market_summaries(run, f) -> tuple[MarketSummary, MarketSummary]:
+    """(P's summary, the comparison period's): a card's value and its comparison, from the same
+    one scan (asking market_summary for f.compared() would scan the register again)."""
+    frame = run(market_counts, f)
+    return _summed_summary(frame), _summed_summary(frame, "then_")
+
+
+THEN_MEASURES = [f"then_{m}" for m in MEASURES]
+COUNTS_COLUMNS = ["region_code", "entity_type", *MEASURES, *THEN_MEASURES]
 
 
 def market_counts(conn: Connection, f) -> pd.DataFrame:
     """The four counts per (region in scope, entity type), from one grouped scan of the register:
-    region_code, entity_type, total_count, year_ago_count, new_count, closed_count. The views by
-    region and by entity type are its sums, so the overview scans the register once for both."""
+    region_code, entity_type, total_count, year_ago_count, new_count, closed_count, and the same
+    four of the comparison period (then_total_count …). The views by region and by entity type
+    are its sums, so the overview scans the register once for its cards, their comparisons and
+    both tables."""
     key = region_key(f, ent.c.region_code, ent.c.office_code)
     frame = pd.DataFrame([tuple(row) for row in _counts(conn, f, [key, ent.c.entity_type])], columns=COUNTS_COLUMNS)
-    frame[MEASURES] = frame[MEASURES].map(int).astype("int64")  # MySQL sums are DECIMAL
+    counts = MEASURES + THEN_MEASURES
+    frame[counts] = frame[counts].map(int).astype("int64")  # MySQL sums are DECIMAL
     return frame
 
 

@@ -297,8 +297,8 @@ def test_the_orphans_a_page_shows_come_from_the_table_checks(db):
 
 
 def test_market_views_share_one_register_scan(db):
-    """The overview's market cards, its region table and its entity-type table come from one
-    grouped scan of the register."""
+    """The overview's market cards, their comparisons, its region table and its entity-type table
+    come from one grouped scan of the register."""
     from queries import market
 
     f = build_filters("last_week", TODAY, DATA_DATE)
@@ -306,8 +306,10 @@ def test_market_views_share_one_register_scan(db):
     seen = _statements(db.url)
     by_type = cache.run(market.by_entity_type, f)
     summary = cache.run(market.market_summary, f)
+    now, then = cache.run(market.market_summaries, f)  # the cards' comparison too
     assert seen == []
-    assert summary.total_count == int(by_type["total_count"].sum()) == 2
+    assert summary.total_count == now.total_count == int(by_type["total_count"].sum()) == 2
+    assert then == cache.run(market.market_summary, f.compared())  # (a scan of its own)
 
 
 def test_a_table_named_by_sqlalchemy_finds_the_result_of_its_plain_name(db):

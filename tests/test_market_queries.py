@@ -111,6 +111,15 @@ def test_year_ago_comparison(conn):
     assert _summary(market.market_summary(conn, YEAR_AGO)) == (9, 7, 4, 3)
 
 
+def test_a_card_and_its_comparison_come_from_one_scan(conn):
+    # market_summaries reads P and the comparison period from the same grouped scan: the figures
+    # worked out above for each (上期 and 同比).
+    now, then = market.market_summaries(conn, ALL)
+    assert (_summary(now), _summary(then)) == ((9, 7, 4, 3), (8, 7, 1, 1))
+    now, then = market.market_summaries(conn, YEAR_AGO)
+    assert (_summary(now), _summary(then)) == ((9, 7, 4, 3), (7, 7, 2, 2))
+
+
 def test_by_entity_type(conn):
     frame = market.by_entity_type(conn, ALL)
     rows = {r.entity_type: (r.total_count, r.year_ago_count, r.new_count, r.closed_count) for r in frame.itertuples()}
