@@ -58,6 +58,25 @@ OBJECTS = (
     .join(enterprises, enterprises.c.id == _i.enterprise_id)
 )
 """Drawn objects with their task, plan and enterprise (inner joins drop orphans)."""
+TASK_OBJECTS = inspections.join(inspection_tasks, inspection_tasks.c.id == _i.task_id).join(
+    inspection_plans, inspection_plans.c.id == _t.plan_id
+)
+"""OBJECTS without the register: what a figure reads when no row needs its enterprise (see
+`register_needed`)."""
+
+
+def register_needed(run, f) -> bool:
+    """Whether the figures must join the register (2.6 million rows in a province) to the drawn
+    objects: to place them by office (one county or an office chosen), or to drop objects whose
+    enterprise is missing, which is what the inner join does. Neither when no office is in play
+    and the inspections' data check (quality.table_faults, which every page showing these figures
+    runs too) found no such orphan: the join then changes no count, only costs its pass."""
+    if f.office or f.by_office:
+        return True
+    from queries.quality import table_faults
+
+    return any(fault.kind == "orphan" and fault.column == "enterprise_id"
+               for fault in run(table_faults, f.data_date, "inspections"))
 
 
 @dataclass(frozen=True)
@@ -255,7 +274,8 @@ def _run(conn: Connection, f, figure: _Figure, keys: dict[str, ColumnElement]) -
     return _grouped(conn, f, figure.measures, figure.where, keys, figure.joins)
 
 
-def _run_together(conn: Connection, f, figures: tuple[_Figure, ...], keys: dict[str, ColumnElement]) -> pd.DataFrame:
+def _run_together(conn: Connection, f, figures: tuple[_Figure, ...], keys: dict[str, ColumnElement],
+                  join_register: bool = True) -> pd.DataFrame:
     """Several figures over the filter's regions in ONE pass over OBJECTS, grouped by `keys`.
 
     The pass reads the rows any figure needs (the OR of their WHERE conditions) and each count
@@ -264,12 +284,13 @@ def _run_together(conn: Connection, f, figures: tuple[_Figure, ...], keys: dict[
     """
     measures = {name: expr for figure in figures for name, expr in figure.measures_within().items()}
     joins = tuple(join for figure in figures for join in figure.joins)
-    return _grouped(conn, f, measures, (or_(*(and_(*figure.where) for figure in figures)),), keys, joins)
+    return _grouped(conn, f, measures, (or_(*(and_(*figure.where) for figure in figures)),), keys, joins, join_register)
 
 
-def _grouped(conn: Connection, f, measures: dict, where: tuple, keys: dict[str, ColumnElement], joins: tuple = ()) -> pd.DataFrame:
+def _grouped(conn: Connection, f, measures: dict, where: tuple, keys: dict[str, ColumnElement], joins: tuple = (),
+             join_register: bool = True) -> pd.DataFrame:
     labelled = [expr.label(name) for name, expr in keys.items()]
-    source = OBJECTS
+    source = OBJECTS if join_register else TASK_OBJECTS
     for table, on in joins:  # a left join: rows outside the derived table's days keep NULLs
         source = source.outerjoin(table, on)
     stmt = (
@@ -277,6 +298,8 @@ def _grouped(conn: Connection, f, measures: dict, where: tuple, keys: dict[str, 
         .select_from(source)
         .where(*scope_conditions(f, _t.region_code, enterprises.c.office_code), *where)
     )
+    if not join_register:  # the inner join's other rule: an object without an enterprise is dropped
+        stmt = stmt.where(_i.enterprise_id.is_not(None))
     if keys:
         stmt = stmt.group_by(*keys.values())
     frame = pd.DataFrame(conn.execute(stmt).all(), columns=[*keys, *measures])
@@ -304,12 +327,21 @@ def _task_counts(conn: Connection, f) -> dict[str, int]:
     return {"active_task_count": int(row.active_task_count), "joint_task_count": int(row.joint_task_count)}
 
 
-def headline(conn: Connection, f) -> InspectionHeadline:
+@composed
+def headline(run, f) -> InspectionHeadline:
     """The period's headline figures over the filter's regions (one value each)."""
+    return run(headline_counts, f, register_needed(run, f))
+
+
+def headline_counts(conn: Connection, f, join_register: bool = True) -> InspectionHeadline:
+    """`headline`, joining the register to the drawn objects or not (see `register_needed`)."""
+    if not join_register and (f.office or f.by_office):
+        raise ValueError("figures by office need the register")
     period = f.period
     window = publication_window(conn, period)
     figures = (_active(period), _due(period), _inspected(period), _publication(window, conn.dialect.name), _pending(window))
-    values = {name: int(value) for name, value in _run_together(conn, f, figures, {}).iloc[0].items()}
+    together = _run_together(conn, f, figures, {}, join_register)
+    values = {name: int(value) for name, value in together.iloc[0].items()}
     deadline_years = range(period.start.year, window.deadline(period.as_of).year + 1)
     return InspectionHeadline(
         **values,
@@ -329,7 +361,14 @@ def _time_progress(frame: pd.DataFrame, as_of: date) -> pd.Series:
     return pd.Series([share(s, d) for s, d in zip(frame["starts_on"], frame["due_on"])], index=frame.index, dtype=float)
 
 
-def region_figures(conn: Connection, f) -> pd.DataFrame:
+@composed
+def region_figures(run, f) -> pd.DataFrame:
+    """One row per region (county, or office/"other" when one county is chosen): see
+    `region_figures_counts`, which this asks joining the register or not (`register_needed`)."""
+    return run(region_figures_counts, f, register_needed(run, f))
+
+
+def region_figures_counts(conn: Connection, f, join_register: bool = True) -> pd.DataFrame:
     """One row per region (county, or office/"other" when one county is chosen).
 
     region_code, drawn_count, completed_count, differentiated_count, elapsed_weight,
@@ -342,7 +381,9 @@ def region_figures(conn: Connection, f) -> pd.DataFrame:
     # objects, so the due and publication counts just add up over them per region).
     dated = {**_region(f), "starts_on": _t.starts_on, "due_on": _t.due_on}
     figures = (_active(period), _due(period), _publication(publication_window(conn, period), conn.dialect.name))
-    frame = _run_together(conn, f, figures, dated).drop(columns="published_before_inspection_count")
+    if not join_register and (f.office or f.by_office):
+        raise ValueError("figures by office need the register")
+    frame = _run_together(conn, f, figures, dated, join_register).drop(columns="published_before_inspection_count")
     frame["elapsed_weight"] = frame["drawn_count"] * _time_progress(frame, period.as_of)
     frame = frame.drop(columns=["starts_on", "due_on"]).groupby("region_code", as_index=False, dropna=False).sum()
     frame = frame[frame.drop(columns=["region_code", "elapsed_weight"]).sum(axis=1) > 0]

@@ -112,9 +112,9 @@ def test_after_the_first_timeout_the_page_stops_querying(monkeypatch, url):
 
     def counting(db_url, stamp, name, args, kwargs, **options):
         calls.append(name)
-        if name == "queries.inspections.headline":
+        if name == "queries.inspections.headline_counts":
             raise db.QueryTimedOut("查询超过60秒未完成，已停止（报表库繁忙或表被锁定）。请缩短时间段或稍后再试。")
-        if calls.count("queries.inspections.headline") and name != "queries.inspections.headline":
+        if calls.count("queries.inspections.headline_counts") and name != "queries.inspections.headline_counts":
             raise AssertionError(f"{name} was queried after the timeout")
         return real(db_url, stamp, name, args, kwargs, **options)
 
@@ -125,4 +125,4 @@ def test_after_the_first_timeout_the_page_stops_querying(monkeypatch, url):
     errors = [e.value for e in at.error]
     assert errors[0].startswith("查询超过60秒未完成")
     assert any(e.startswith("本页已有查询超时，为免加重报表库负担，本部分本次未查询") for e in errors[1:])
-    assert calls.count("queries.inspections.headline") == 1
+    assert calls.count("queries.inspections.headline_counts") == 1

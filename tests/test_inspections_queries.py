@@ -153,6 +153,39 @@ def test_headline_last_week(conn):
     assert h.has_workday_table and h.uncovered_years == ()
 
 
+def test_the_register_is_joined_only_when_a_figure_needs_it(conn):
+    """The figures join the register to drop objects whose enterprise is missing and to place
+    objects by office. Object 20's enterprise (999) is missing: the inspections' data check finds
+    it, so the join is kept. With no such orphan and no office in play it would change no count,
+    and the figures read the objects alone."""
+    from queries.quality import table_faults
+
+    def run(part, *args, **kwargs):
+        return part(conn, *args, **kwargs)
+
+    def run_without_orphans(part, *args, **kwargs):
+        return [] if part is table_faults else part(conn, *args, **kwargs)
+
+    assert q.register_needed(run, _filters())
+    assert not q.register_needed(run_without_orphans, _filters())
+    assert not q.register_needed(run_without_orphans, _filters(counties=(KEQIN, KAILU)))
+    assert q.register_needed(run_without_orphans, _filters(counties=(KEQIN,)))  # by office
+    assert q.register_needed(run_without_orphans, _filters(counties=(KEQIN,), office=KEQIN_YONGQING))
+    with pytest.raises(ValueError):
+        q.headline_counts(conn, _filters(counties=(KEQIN,)), join_register=False)
+    # Read without the register, object 20 (T1, inspected 17 Nov, unpublished) is counted:
+    # drawn 13 + 1, completed 9 + 1, differentiated 9 + 1 (T1 is), inspected 6 + 1, pending 4 + 1;
+    # T1 is not due in P and its deadline falls in December, so nothing else moves.
+    h = q.headline_counts(conn, _filters(), join_register=False)
+    assert (h.drawn_count, h.completed_count, h.differentiated_count) == (14, 10, 10)
+    assert (h.inspected_count, h.problem_count, h.missing_result_count) == (7, 3, 1)
+    assert (h.due_object_count, h.publication_due_count, h.pending_publication_count) == (4, 7, 5)
+    by_region = q.region_figures_counts(conn, _filters(), join_register=False).set_index("region_code")
+    joined = q.region_figures(conn, _filters()).set_index("region_code")
+    assert by_region.loc[KEQIN, "drawn_count"] == joined.loc[KEQIN, "drawn_count"] + 1
+    assert by_region.loc[KAILU, "drawn_count"] == joined.loc[KAILU, "drawn_count"]
+
+
 def test_headline_comparison_week(conn):
     h = q.headline(conn, _filters().compared())
     # Q = 9–15 Nov: active T1, T2 → 2 tasks, none joint; drawn 6 + 4 = 10; completed by 15 Nov:
