@@ -16,9 +16,10 @@ by region add up to the total) and counted by `data_quality`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -34,12 +35,25 @@ ENTITY_TYPES = ("company", "individual", "cooperative")
 MEASURES = ["total_count", "year_ago_count", "new_count", "closed_count"]
 
 
+_NEVER = date(9999, 12, 31)
+
+
 def _alive(on) -> ColumnElement:
-    return and_(ent.c.registered_on <= on, or_(ent.c.deregistered_on.is_(None), ent.c.deregistered_on > on))
+    """Registered by `on` and not deregistered by then. A NULL deregistration date counts as
+    never (COALESCE, one comparison instead of an OR: the market scan reads every row of the
+    register eight times, and DuckDB took a fifth of it on the OR)."""
+    return and_(ent.c.registered_on <= on, func.coalesce(ent.c.deregistered_on, _NEVER) > on)
 
 
-def _placeable() -> ColumnElement:
-    return ent.c.region_code.in_(select(regions.c.code).where(regions.c.level == "county"))
+def _county_codes(conn: Connection) -> list[str]:
+    return list(conn.execute(select(regions.c.code).where(regions.c.level == "county")).scalars())
+
+
+def _placeable(conn: Connection) -> ColumnElement:
+    """The entity's region_code is a county of the region tree: the counties read first and
+    compared as a list (a subquery made DuckDB join the register to `regions`, a quarter of the
+    scan)."""
+    return ent.c.region_code.in_(_county_codes(conn))
 
 
 def year_ago(f):
@@ -66,7 +80,7 @@ def _counts(conn: Connection, f, keys: list[ColumnElement]) -> list:
         select(*[key.label(f"key_{i}") for i, key in enumerate(keys)], *_measures(f.period), *_measures(f.comparison, "then_"))
         .select_from(ent)
         # Nothing registered after the later as-of date counts in any of the eight.
-        .where(ent.c.registered_on <= max(f.period.as_of, f.comparison.as_of), _placeable(),
+        .where(ent.c.registered_on <= max(f.period.as_of, f.comparison.as_of), _placeable(conn),
                *scope_conditions(f, ent.c.region_code, ent.c.office_code))
         .group_by(*keys)
     )
@@ -170,5 +184,5 @@ class MarketDataQuality:
 
 
 def data_quality(conn: Connection, f) -> MarketDataQuality:
-    stmt = select(func.count()).select_from(ent).where(_alive(f.period.as_of), ~_placeable())
+    stmt = select(func.count()).select_from(ent).where(_alive(f.period.as_of), ~_placeable(conn))
     return MarketDataQuality(unplaceable_entities=int(conn.execute(stmt).scalar_one()))
