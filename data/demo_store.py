@@ -78,7 +78,7 @@ def table_rows(table: sa.Table, columns: dict, *, sqlite_native: bool) -> list[t
     return list(zip(*lists))
 
 
-def _ddl(url: str) -> tuple[list[str], list[str]]:
+def contract_ddl(url: str) -> tuple[list[str], list[str]]:
     """CREATE TABLE and CREATE INDEX statements of the contract, compiled for the URL's dialect."""
     engine = sa.create_engine(url)
     tables = [str(CreateTable(t).compile(engine)) for t in metadata.sorted_tables]
@@ -93,7 +93,7 @@ def _ddl(url: str) -> tuple[list[str], list[str]]:
 
 def write_sqlite(path: Path, tables: dict[str, dict], progress: Progress) -> None:
     """Write a fresh SQLite file: the contract's tables, the rows, then the indexes."""
-    ddl_tables, ddl_indexes = _ddl(f"sqlite:///{path}")
+    ddl_tables, ddl_indexes = contract_ddl(f"sqlite:///{path}")
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode=OFF")
@@ -152,7 +152,7 @@ def write_duckdb(path: Path, tables: dict[str, dict], progress: Progress) -> Non
     for the full-scale demo."""
     import duckdb
 
-    ddl_tables, ddl_indexes = _ddl(f"duckdb:///{path}")
+    ddl_tables, ddl_indexes = contract_ddl(f"duckdb:///{path}")
     conn = duckdb.connect(str(path))
     try:
         conn.execute("BEGIN TRANSACTION")
