@@ -66,17 +66,10 @@ TASK_OBJECTS = inspections.join(inspection_tasks, inspection_tasks.c.id == _i.ta
 
 
 def register_needed(run, f) -> bool:
-    """Whether the figures must join the register (2.6 million rows in a province) to the drawn
-    objects: to place them by office (one county or an office chosen), or to drop objects whose
-    enterprise is missing, which is what the inner join does. Neither when no office is in play
-    and the inspections' data check (quality.table_faults, which every page showing these figures
-    runs too) found no such orphan: the join then changes no count, only costs its pass."""
-    if f.office or f.by_office:
-        return True
-    from queries.quality import table_faults
+    """Whether the drawn objects must be joined to the register (quality.register_join_needed)."""
+    from queries.quality import register_join_needed
 
-    return any(fault.kind == "orphan" and fault.column == "enterprise_id"
-               for fault in run(table_faults, f.data_date, "inspections"))
+    return register_join_needed(run, f, "inspections")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from sqlalchemy import Table, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
 from queries.periods import Filters, Period, month_end, shift_years, week_start
-from queries.common import between, count_if, days_between, orphan_count, region_key, scope_conditions
+from queries.common import between, composed, count_if, days_between, orphan_count, region_key, scope_conditions
 from queries.schema import abnormal_list_entries, enterprises, serious_violation_entries
 
 LIST_TABLES: dict[str, Table] = {"abnormal": abnormal_list_entries, "serious": serious_violation_entries}
@@ -42,10 +42,23 @@ def _table(list_name: str) -> Table:
     return LIST_TABLES[list_name]
 
 
-def _scoped(f: Filters, table: Table):
-    """(FROM clause, WHERE list): entries joined to their enterprise, within the filter's scope."""
+def _scoped(f: Filters, table: Table, join_register: bool = True):
+    """(FROM clause, WHERE list): entries joined to their enterprise, within the filter's scope.
+
+    Without `join_register` (see quality.register_join_needed) the entries are read alone, and
+    only the join's other rule is kept: an entry without an enterprise_id is dropped."""
+    if not join_register:
+        if f.office or f.by_office:
+            raise ValueError("figures by office need the register")
+        return table, [table.c.enterprise_id.is_not(None), *scope_conditions(f, table.c.region_code)]
     joined = table.join(enterprises, table.c.enterprise_id == enterprises.c.id)
     return joined, scope_conditions(f, table.c.region_code, enterprises.c.office_code)
+
+
+def _register_needed(run, f: Filters, list_name: str) -> bool:
+    from queries.quality import register_join_needed
+
+    return register_join_needed(run, f, _table(list_name).name)
 
 
 # --- stock and flows -------------------------------------------------------------------------
@@ -56,9 +69,10 @@ def _position(col, boundaries: Sequence[date]):
     return case(*whens, else_=literal(len(boundaries)))
 
 
-def _position_counts(conn: Connection, f: Filters, table: Table, boundaries: Sequence[date]) -> list[tuple[int, int, int]]:
+def _position_counts(conn: Connection, f: Filters, table: Table, boundaries: Sequence[date],
+                    join_register: bool = True) -> list[tuple[int, int, int]]:
     """(listed_pos, removed_pos, entry_count) of the entries listed by the last boundary."""
-    joined, scope = _scoped(f, table)
+    joined, scope = _scoped(f, table, join_register)
     placed = (
         select(
             _position(table.c.listed_on, boundaries).label("listed_pos"),
@@ -107,10 +121,17 @@ class ListFlows:
         return self.closing_stock == self.opening_stock + self.inflow - self.outflow
 
 
-def list_flows(conn: Connection, f: Filters, list_name: str) -> ListFlows:
+@composed
+def list_flows(run, f: Filters, list_name: str) -> ListFlows:
+    """Opening stock, inflow, outflow and closing stock of a list over f.period (list_flows_counts,
+    joining the register only where a figure needs it)."""
+    return run(list_flows_counts, f, list_name, _register_needed(run, f, list_name))
+
+
+def list_flows_counts(conn: Connection, f: Filters, list_name: str, join_register: bool = True) -> ListFlows:
     """Opening stock, inflow, outflow and closing stock of a list over f.period."""
     period = f.period
-    counts = _position_counts(conn, f, _table(list_name), (period.start - timedelta(days=1), period.as_of))
+    counts = _position_counts(conn, f, _table(list_name), (period.start - timedelta(days=1), period.as_of), join_register)
     return ListFlows(
         opening_stock=_stock_at(counts, 0),
         inflow=_listed_in(counts, 1),
@@ -162,12 +183,18 @@ def series_buckets(period: Period) -> list[Bucket]:
     ]
 
 
-def list_series(conn: Connection, f: Filters, list_name: str) -> pd.DataFrame:
+@composed
+def list_series(run, f: Filters, list_name: str) -> pd.DataFrame:
+    """See list_series_counts, which this asks joining the register only where a figure needs it."""
+    return run(list_series_counts, f, list_name, _register_needed(run, f, list_name))
+
+
+def list_series_counts(conn: Connection, f: Filters, list_name: str, join_register: bool = True) -> pd.DataFrame:
     """One row per bucket (series_buckets). bucket_start, bucket_end, counted_to, in_period,
     inflow, outflow, stock (at counted_to); attrs["opening_stock"] = stock the day before."""
     buckets = series_buckets(f.period)
     boundaries = [buckets[0].start - timedelta(days=1)] + [b.counted_to for b in buckets]
-    counts = _position_counts(conn, f, _table(list_name), boundaries)
+    counts = _position_counts(conn, f, _table(list_name), boundaries, join_register)
     frame = pd.DataFrame(
         [
             {
@@ -338,15 +365,21 @@ class ListQuality:
     """Entries with removed_on earlier than listed_on (they can break the stock identity)."""
 
 
-def list_quality(conn: Connection, f: Filters, list_name: str) -> ListQuality:
-    """Data-quality counts of a list within the filter's counties (office: only for the second count)."""
+@composed
+def list_quality(run, f: Filters, list_name: str) -> ListQuality:
+    """See list_quality_counts: without orphans in the whole list (its data check) there are none
+    in the counties either, and the register is joined only where the office needs it."""
+    return run(list_quality_counts, f, list_name, _register_needed(run, f, list_name))
+
+
+def list_quality_counts(conn: Connection, f: Filters, list_name: str, join_register: bool = True) -> ListQuality:
+    """Data-quality counts of a list within the filter's counties (office: only for the second
+    count); `join_register` False only when the list has no orphans (quality.register_join_needed)."""
     table = _table(list_name)
     county_scope = [table.c.region_code.in_(f.counties)] if f.counties else []
-    joined, scope = _scoped(f, table)
+    joined, scope = _scoped(f, table, join_register)
     inverted = conn.execute(
         select(func.count().label("inverted_count")).select_from(joined).where(table.c.removed_on < table.c.listed_on, *scope)
     ).scalar_one()
-    return ListQuality(
-        orphan_count=orphan_count(conn, table.c.enterprise_id, enterprises.c.id, *county_scope),
-        removed_before_listed_count=int(inverted),
-    )
+    orphans = orphan_count(conn, table.c.enterprise_id, enterprises.c.id, *county_scope) if join_register else 0
+    return ListQuality(orphan_count=orphans, removed_before_listed_count=int(inverted))

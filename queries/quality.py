@@ -164,6 +164,18 @@ def orphans_found(run, data_date: date, table: str) -> bool:
     return any(fault.kind == "orphan" for fault in run(table_faults, data_date, table))
 
 
+def register_join_needed(run, f, table: str) -> bool:
+    """Whether figures over `table` must join the register (millions of rows in a province) to
+    their rows: to place them by office (one county or an office chosen), or to drop rows whose
+    enterprise is missing, which is what an inner join does. Neither when no office is in play
+    and the table's data check (table_faults, asked through `run`; the pages showing such figures
+    run it too) found no such orphan: the join then changes no count and only costs its pass."""
+    if f.office or f.by_office:
+        return True
+    return any(fault.kind == "orphan" and fault.column == "enterprise_id"
+               for fault in run(table_faults, f.data_date, table))
+
+
 ALL_TABLES = tuple(name for name in metadata.tables if name not in ("regions", "report_meta", "workday_adjustments"))
 
 

@@ -287,3 +287,23 @@ def test_median_of_distribution():
     assert median_of_distribution([(5, 2), (10, 1)]) == 5
     assert median_of_distribution([(5, 2), (10, 2)]) == 7.5
     assert median_of_distribution([]) is None
+
+
+def test_the_register_is_joined_only_when_a_figure_needs_it(conn):
+    """A9's enterprise (999) is missing: the abnormal list's data check finds it, so its figures
+    join the register, which drops A9. The serious list has no orphan, so its figures (asserted
+    above) read the entries alone, unless an office is in play."""
+    from queries import lists
+
+    def run(part, *args, **kwargs):
+        return part(conn, *args, **kwargs)
+
+    assert lists._register_needed(run, LAST_WEEK, "abnormal")
+    assert not lists._register_needed(run, LAST_WEEK, "serious")
+    assert lists._register_needed(run, _filters(counties=(KEQIN,)), "serious")  # by office
+    # Read without the register, A9 (listed 11-18 in 科尔沁区, still listed) is counted:
+    # inflow 3 + 1, closing 11 + 1; the opening and the outflow do not move.
+    flows = lists.list_flows_counts(conn, LAST_WEEK, "abnormal", join_register=False)
+    assert (flows.opening_stock, flows.inflow, flows.outflow, flows.closing_stock) == (13, 4, 5, 12)
+    with pytest.raises(ValueError):
+        lists.list_flows_counts(conn, _filters(counties=(KEQIN,)), "abnormal", join_register=False)
