@@ -22,6 +22,7 @@ from queries.common import (
     TOTAL,
     Rate,
     between,
+    composed,
     complete_keys,
     count_if,
     days_between,
@@ -123,30 +124,47 @@ def _aggregate(conn: Connection, rows, measures: list[ColumnElement], has_key: b
     return frame
 
 
-def _revisit_counts(conn: Connection, f: Filters, key: ColumnElement | None) -> pd.DataFrame:
+def _case_scope(f: Filters, join_register: bool) -> list:
+    """The cases' WHERE conditions: the filter's regions, and a case whose enterprise is missing is
+    dropped, which needs the register joined; without `join_register` (quality.register_join_needed
+    found no such case and no office in play) the register is not read."""
+    if join_register:
+        return [_enterprise_known, *scope_conditions(f, cases.c.region_code, enterprises.c.office_code)]
+    if f.office or f.by_office:
+        raise ValueError("figures by office need the register")
+    return scope_conditions(f, cases.c.region_code)
+
+
+def _register_needed(run, f: Filters) -> bool:
+    from queries.quality import register_join_needed
+
+    return register_join_needed(run, f, cases.name)
+
+
+def _revisit_counts(conn: Connection, f: Filters, key: ColumnElement | None, join_register: bool = True) -> pd.DataFrame:
     """One row per value of `key` (one row in all when None): key, then REVISIT_MEASURES."""
     keyed = [key.label("key")] if key is not None else []
+    source = _revisit_case if join_register else revisits.join(cases, cases.c.id == revisits.c.case_id)
     rows = (
         select(revisits.c.due_on, revisits.c.revisited_on, revisits.c.rectified, *keyed)
-        .select_from(_revisit_case)
-        .where(_revisit_window(f), _enterprise_known, *scope_conditions(f, cases.c.region_code, enterprises.c.office_code))
+        .select_from(source)
+        .where(_revisit_window(f), *_case_scope(f, join_register))
         .subquery("window_revisits")
     )
     return _aggregate(conn, rows, _revisit_measures(rows, f), key is not None)
 
 
-def _sampling_counts(conn: Connection, f: Filters, key: ColumnElement | None) -> pd.DataFrame:
+def _sampling_counts(conn: Connection, f: Filters, key: ColumnElement | None, join_register: bool = True) -> pd.DataFrame:
     """One row per value of `key` among tier-3 cases decided in P: key, then SAMPLING_MEASURES."""
     has_revisit = select(revisits.c.id).where(revisits.c.case_id == cases.c.id).exists()
     keyed = [key.label("key")] if key is not None else []
     rows = (
         select(case((has_revisit, literal(1)), else_=literal(0)).label("is_sampled"), *keyed)
-        .select_from(_case_enterprise)
+        .select_from(_case_enterprise if join_register else cases)
         .where(
             cases.c.category.in_(TIER3_CATEGORIES),
             between(cases.c.decided_on, f.period.start, f.period.as_of),
-            _enterprise_known,
-            *scope_conditions(f, cases.c.region_code, enterprises.c.office_code),
+            *_case_scope(f, join_register),
         )
         .subquery("tier3_cases")
     )
@@ -184,10 +202,17 @@ class RevisitSummary:
         return Rate(self.rectified_count, self.assessed_count)
 
 
-def revisit_summary(conn: Connection, f: Filters) -> RevisitSummary:
+@composed
+def revisit_summary(run, f: Filters) -> RevisitSummary:
+    """Headline figures: due, done, on time, overdue, revisited in P, rectification, tier-3 sampling
+    (revisit_summary_counts, joining the register only where a figure needs it)."""
+    return run(revisit_summary_counts, f, _register_needed(run, f))
+
+
+def revisit_summary_counts(conn: Connection, f: Filters, join_register: bool = True) -> RevisitSummary:
     """Headline figures: due, done, on time, overdue, revisited in P, rectification, tier-3 sampling."""
-    revisit_row = _revisit_counts(conn, f, None).to_dict("records")[0]
-    sampling_row = _sampling_counts(conn, f, None).to_dict("records")[0]
+    revisit_row = _revisit_counts(conn, f, None, join_register).to_dict("records")[0]
+    sampling_row = _sampling_counts(conn, f, None, join_register).to_dict("records")[0]
     return RevisitSummary(**revisit_row, **sampling_row)
 
 
@@ -200,26 +225,33 @@ def revisits_by_tier(conn: Connection, f: Filters) -> pd.DataFrame:
     return complete_keys(frame[frame["key"].notna()], list(TIERS), "tier", REVISIT_MEASURES)
 
 
-def revisits_by_region(conn: Connection, f: Filters) -> pd.DataFrame:
+@composed
+def revisits_by_region(run, f: Filters) -> pd.DataFrame:
+    """See revisits_by_region_counts, joining the register only where a figure needs it."""
+    return run(revisits_by_region_counts, f, _register_needed(run, f))
+
+
+def revisits_by_region_counts(conn: Connection, f: Filters, join_register: bool = True) -> pd.DataFrame:
     """One row per region: each county in scope, or, when one county is chosen, each of its
     offices (only the chosen one under an office filter) and 其他 when it has rows.
     region_code (OTHER = "other" for 其他), then REVISIT_MEASURES, then SAMPLING_MEASURES."""
     key = region_key(f, cases.c.region_code, enterprises.c.office_code)
     keys = regions_in_scope(conn, f)
-    counts = complete_keys(_revisit_counts(conn, f, key), keys, "region_code", REVISIT_MEASURES)
-    sampling = complete_keys(_sampling_counts(conn, f, key), keys, "region_code", SAMPLING_MEASURES)
+    counts = complete_keys(_revisit_counts(conn, f, key, join_register), keys, "region_code", REVISIT_MEASURES)
+    sampling = complete_keys(_sampling_counts(conn, f, key, join_register), keys, "region_code", SAMPLING_MEASURES)
     merged = counts.merge(sampling, on="region_code", how="outer", sort=False)
     order = list(dict.fromkeys([*counts["region_code"], *sampling["region_code"]]))
     merged = merged.set_index("region_code").loc[order].fillna(0).astype(int).reset_index()
     return merged[["region_code", *REVISIT_MEASURES, *SAMPLING_MEASURES]]
 
 
-def revisit_targets(conn: Connection, f: Filters) -> pd.DataFrame:
+@composed
+def revisit_targets(run, f: Filters) -> pd.DataFrame:
     """For the overview: one row per region as in `revisits_by_region`, then a row TOTAL for the
     whole scope (the sum of the parts). region_code, due_count, done_count (回访率 = done / due),
     tier3_case_count, tier3_sampled_count (抽访比例 = sampled / cases)."""
     columns = ["due_count", "done_count", *SAMPLING_MEASURES]
-    frame = revisits_by_region(conn, f)[["region_code", *columns]]
+    frame = run(revisits_by_region, f)[["region_code", *columns]]
     total = pd.DataFrame([{"region_code": TOTAL, **{c: int(frame[c].sum()) for c in columns}}])
     return pd.concat([frame, total], ignore_index=True)
 

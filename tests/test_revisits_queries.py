@@ -225,3 +225,28 @@ def test_a_month_counts_done_early_and_excludes_after_as_of(conn):
     assert (s.due_count, s.done_count) == (9, 7)
     # on time: 1, 5, 6, 9, 13 (3 and 10 late) = 5
     assert s.on_time_count == 5
+
+
+def test_the_register_is_joined_only_when_a_figure_needs_it(conn):
+    """Cases 11 and 13 name enterprises that are missing: the cases' data check finds them, so
+    the figures join the register, which drops them (test_summary_of_the_week). A source without
+    such cases, and with no office in play, is read without the register."""
+    from queries import revisits
+    from queries.quality import table_faults
+
+    def run(part, *args, **kwargs):
+        return part(conn, *args, **kwargs)
+
+    def run_without_orphans(part, *args, **kwargs):
+        return [] if part is table_faults else part(conn, *args, **kwargs)
+
+    assert revisits._register_needed(run, week())
+    assert not revisits._register_needed(run_without_orphans, week())
+    assert revisits._register_needed(run_without_orphans, week(counties=(KEQIN,)))  # by office
+    # Read without the register, revisit 12 (case 11, due 11-18, not done) counts as due and
+    # overdue: 7 + 1 and 3 + 1; case 13 (tier 3, decided 11-19, no revisit) as a tier-3 case: 4 + 1.
+    s = revisits.revisit_summary_counts(conn, week(), join_register=False)
+    assert (s.due_count, s.done_count, s.on_time_count, s.overdue_count) == (8, 5, 4, 4)
+    assert (s.tier3_sampled_count, s.tier3_case_count) == (2, 5)
+    with pytest.raises(ValueError):
+        revisits.revisit_summary_counts(conn, week(counties=(KEQIN,)), join_register=False)
