@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Connection
 
 from queries.periods import Filters, month_end, shift_months, shift_years
-from queries.common import TOTAL, composed, count_if, orphan_count, region_key, scope_conditions, with_total
+from queries.common import TOTAL, bucket_index, composed, count_if, orphan_count, region_key, scope_conditions, with_total
 from queries.schema import annual_reports, enterprises
 
 
@@ -89,6 +89,40 @@ def _filed_counts(f: Filters, current: Season, ends: list[date]):
     )
 
 
+def _filed_by_month(conn: Connection, f: Filters, current: Season, ends: list[date]) -> pd.DataFrame:
+    """`_filed_counts`' frame from the reports counted per region and month of filing, summed
+    here: SQLite evaluates every conditional count of a row, and a dozen of them (one per month
+    end) were 40 % of the statement (0.45 → 0.33 s at scale 1); the month is one CASE that stops
+    at the first match. DuckDB is faster with the counts (a larger grouping costs it more).
+
+    Late = filed after 30 June of Y+1: that date is one of `ends` once the as-of date has passed
+    it (a month end), and before that no filing can be late."""
+    region = region_key(f, enterprises.c.region_code, enterprises.c.office_code)
+    month = bucket_index(annual_reports.c.submitted_on, list(zip([date.min, *ends[:-1]], ends)))
+    stmt = (
+        select(region.label("region_code"), month.label("month"), func.count().label("n"))
+        .select_from(annual_reports.join(enterprises, enterprises.c.id == annual_reports.c.enterprise_id))
+        .where(annual_reports.c.report_year == current.report_year, annual_reports.c.submitted_on <= current.as_of,
+               *_required_where(f, current))
+        .group_by(region, month)
+    )
+    counts: dict[str, list[int]] = {}
+    unplaced: dict[str, int] = {}  # a text that is no date (SQLite stores any): filed, in no month
+    for region_code, index, n in conn.execute(stmt):
+        counts.setdefault(region_code, [0] * len(ends))
+        if index is None:
+            unplaced[region_code] = unplaced.get(region_code, 0) + int(n)
+        else:
+            counts[region_code][int(index)] += int(n)
+    late_from = ends.index(current.deadline) + 1 if current.deadline in ends else len(ends)
+    rows = [
+        {"region_code": code, "submitted_count": sum(months) + unplaced.get(code, 0), "late_count": sum(months[late_from:]),
+         **{f"filed_{i}": sum(months[: i + 1]) for i in range(len(ends))}}
+        for code, months in counts.items()
+    ]
+    return pd.DataFrame(rows, columns=["region_code", "submitted_count", "late_count", *[f"filed_{i}" for i in range(len(ends))]])
+
+
 @dataclass(frozen=True)
 class SeasonFigures:
     """A filing season's figures from one scan of the enterprises: `by_region` (see
@@ -112,10 +146,13 @@ def annual_report_season(conn: Connection, f: Filters, previous: bool = False) -
     ends = season_month_ends(current)
     filed = [f"filed_{i}" for i in range(len(ends))]
     required = pd.DataFrame(conn.execute(_required_counts(f, current)).all(), columns=["region_code", "required_count"])
-    reports = pd.DataFrame(
-        conn.execute(_filed_counts(f, current, ends)).all(),
-        columns=["region_code", "submitted_count", "late_count", *filed],
-    )
+    if conn.dialect.name == "sqlite":
+        reports = _filed_by_month(conn, f, current, ends)
+    else:
+        reports = pd.DataFrame(
+            conn.execute(_filed_counts(f, current, ends)).all(),
+            columns=["region_code", "submitted_count", "late_count", *filed],
+        )
     # Every filed report belongs to a required enterprise (same register conditions), so a
     # region with reports always has a register row: the left merge loses nothing.
     frame = required.merge(reports, on="region_code", how="left")

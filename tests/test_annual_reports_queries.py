@@ -122,3 +122,22 @@ def test_progress_through_the_season(conn):
 
 def test_orphan_reports(conn):
     assert annual_report_orphans(conn, LAST_WEEK) == 1
+
+
+@pytest.mark.parametrize("previous", [False, True])
+def test_the_reports_counted_by_month_give_the_same_frame_as_the_counts_per_month_end(conn, previous):
+    # SQLite counts each report once in its month and sums them in Python (annual_report_season);
+    # the other dialects count per month end in SQL. Both on every dialect, the whole frame, the
+    # late filings and every month included (test_progress_through_the_season works them out).
+    import pandas as pd
+
+    from queries import annual_reports
+
+    for f in (LAST_WEEK, build_filters("last_week", TODAY, DATA_DATE, counties=(KEQIN,))):
+        current = annual_reports.season(f, previous)
+        ends = annual_reports.season_month_ends(current)
+        by_month = annual_reports._filed_by_month(conn, f, current, ends).sort_values("region_code", ignore_index=True)
+        per_end = pd.DataFrame(conn.execute(annual_reports._filed_counts(f, current, ends)).all(), columns=list(by_month.columns))
+        per_end = per_end.sort_values("region_code", ignore_index=True)
+        assert by_month.to_dict("records") == [{k: (v if k == "region_code" else int(v)) for k, v in r.items()} for r in per_end.to_dict("records")]
+        assert int(by_month["submitted_count"].sum()) > 0
