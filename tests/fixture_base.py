@@ -57,3 +57,16 @@ def enterprise(eid: int, region: str, office: str | None, registered_on=date(202
 def base_rows() -> dict[str, list[dict]]:
     """A fresh copy of the shared rows, to extend with a topic's own."""
     return {"regions": [dict(r) for r in REGIONS], "report_meta": [dict(r) for r in REPORT_META]}
+
+
+def run_on(conn, *, data_checks_clean: bool = False):
+    """A `run` for a composed query's parts on one connection (as queries.common.composed does);
+    with `data_checks_clean`, every table's data check (quality.table_faults) finds nothing."""
+    from queries.quality import table_faults
+
+    def run(part, *args, **kwargs):
+        if data_checks_clean and part is table_faults:
+            return []
+        return part(conn, *args, **kwargs)
+
+    return run

@@ -31,6 +31,7 @@ from tests.fixture_base import (
     TODAY,
     base_rows,
     enterprise,
+    run_on,
 )
 from tests.test_workdays import ADJUSTMENTS_2026
 
@@ -158,14 +159,7 @@ def test_the_register_is_joined_only_when_a_figure_needs_it(conn):
     objects by office. Object 20's enterprise (999) is missing: the inspections' data check finds
     it, so the join is kept. With no such orphan and no office in play it would change no count,
     and the figures read the objects alone."""
-    from queries.quality import table_faults
-
-    def run(part, *args, **kwargs):
-        return part(conn, *args, **kwargs)
-
-    def run_without_orphans(part, *args, **kwargs):
-        return [] if part is table_faults else part(conn, *args, **kwargs)
-
+    run, run_without_orphans = run_on(conn), run_on(conn, data_checks_clean=True)
     assert q.register_needed(run, _filters())
     assert not q.register_needed(run_without_orphans, _filters())
     assert not q.register_needed(run_without_orphans, _filters(counties=(KEQIN, KAILU)))

@@ -39,7 +39,7 @@ from queries.lists import (
     series_buckets,
     three_year_warning,
 )
-from tests.fixture_base import DATA_DATE, KAILU, KAILU_TOWN, KEQIN, KEQIN_MINGREN, KEQIN_YONGQING, TODAY, base_rows, enterprise
+from tests.fixture_base import DATA_DATE, KAILU, KAILU_TOWN, KEQIN, KEQIN_MINGREN, KEQIN_YONGQING, TODAY, base_rows, enterprise, run_on
 
 OFFICE_OF = {
     1: KEQIN_YONGQING, 2: KEQIN_MINGREN, 3: KAILU_TOWN, 4: KAILU_TOWN, 5: KEQIN_YONGQING, 6: KEQIN_MINGREN,
@@ -295,9 +295,7 @@ def test_the_register_is_joined_only_when_a_figure_needs_it(conn):
     above) read the entries alone, unless an office is in play."""
     from queries import lists
 
-    def run(part, *args, **kwargs):
-        return part(conn, *args, **kwargs)
-
+    run = run_on(conn)
     assert lists._register_needed(run, LAST_WEEK, "abnormal")
     assert not lists._register_needed(run, LAST_WEEK, "serious")
     assert lists._register_needed(run, _filters(counties=(KEQIN,)), "serious")  # by office

@@ -20,7 +20,7 @@ from queries.revisits import (
     revisits_by_region,
     revisits_by_tier,
 )
-from tests.fixture_base import DATA_DATE, KAILU, KAILU_TOWN, KEQIN, KEQIN_MINGREN, KEQIN_YONGQING, TODAY, base_rows, enterprise
+from tests.fixture_base import DATA_DATE, KAILU, KAILU_TOWN, KEQIN, KEQIN_MINGREN, KEQIN_YONGQING, TODAY, base_rows, enterprise, run_on
 
 D = date
 
@@ -232,14 +232,8 @@ def test_the_register_is_joined_only_when_a_figure_needs_it(conn):
     the figures join the register, which drops them (test_summary_of_the_week). A source without
     such cases, and with no office in play, is read without the register."""
     from queries import revisits
-    from queries.quality import table_faults
 
-    def run(part, *args, **kwargs):
-        return part(conn, *args, **kwargs)
-
-    def run_without_orphans(part, *args, **kwargs):
-        return [] if part is table_faults else part(conn, *args, **kwargs)
-
+    run, run_without_orphans = run_on(conn), run_on(conn, data_checks_clean=True)
     assert revisits._register_needed(run, week())
     assert not revisits._register_needed(run_without_orphans, week())
     assert revisits._register_needed(run_without_orphans, week(counties=(KEQIN,)))  # by office
