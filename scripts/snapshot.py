@@ -61,7 +61,8 @@ def snapshot(source_url: str, target: Path, say=print) -> dict[str, int]:
     source cannot be read or lacks what the dashboard needs."""
     import duckdb
 
-    db.STATEMENT_TIMEOUT_SECONDS = 3600  # whole tables are read here, not a page's aggregates
+    # Whole tables are read here, not a page's aggregates: a longer statement limit while it runs.
+    page_limit, db.STATEMENT_TIMEOUT_SECONDS = db.STATEMENT_TIMEOUT_SECONDS, 3600
     engine = db.readonly_engine(source_url)
     try:
         problems = doctor.check_schema(engine)
@@ -98,6 +99,7 @@ def snapshot(source_url: str, target: Path, say=print) -> dict[str, int]:
         return copied
     finally:
         engine.dispose()
+        db.STATEMENT_TIMEOUT_SECONDS = page_limit
 
 
 def main(argv: list[str]) -> int:

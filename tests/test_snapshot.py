@@ -92,3 +92,13 @@ def test_a_source_missing_a_column_is_refused_and_nothing_is_written(fresh_db, t
     assert not target.exists() and not list(tmp_path.glob("*.partial*"))
     message = capsys.readouterr().err
     assert "快照未生成" in message and "fine_amount" in message
+
+
+def test_the_longer_statement_limit_ends_with_the_snapshot(fresh_db, tmp_path):
+    from dashboard import db as app_db
+
+    source = fresh_db("sqlite")
+    source.load(_rows())
+    before = app_db.STATEMENT_TIMEOUT_SECONDS
+    snapshot.snapshot(source.url, tmp_path / "reporting.duckdb", say=lambda line: None)
+    assert app_db.STATEMENT_TIMEOUT_SECONDS == before
