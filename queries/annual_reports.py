@@ -63,6 +63,21 @@ def _required_counts(f: Filters, current: Season):
     )
 
 
+def _season_reports(*columns, f: Filters, current: Season):
+    """SELECT `columns` FROM the season's reports filed by the as-of date, joined to their required
+    enterprise (the shared FROM and WHERE of `_filed_counts` and `_filed_by_month`)."""
+    return (
+        select(*columns)
+        .select_from(annual_reports.join(enterprises, enterprises.c.id == annual_reports.c.enterprise_id))
+        .where(annual_reports.c.report_year == current.report_year, annual_reports.c.submitted_on <= current.as_of,
+               *_required_where(f, current))
+    )
+
+
+def _filed_columns(ends: list[date]) -> list[str]:
+    return ["region_code", "submitted_count", "late_count", *[f"filed_{i}" for i in range(len(ends))]]
+
+
 def _filed_counts(f: Filters, current: Season, ends: list[date]):
     """The season's reports filed by the as-of date, joined to their required enterprise, per region.
 
@@ -72,21 +87,13 @@ def _filed_counts(f: Filters, current: Season, ends: list[date]):
     """
     region = region_key(f, enterprises.c.region_code, enterprises.c.office_code)
     submitted = annual_reports.c.submitted_on
-    return (
-        select(
-            region.label("region_code"),
-            func.count().label("submitted_count"),
-            count_if(submitted > current.deadline).label("late_count"),
-            *[count_if(submitted <= end).label(f"filed_{i}") for i, end in enumerate(ends)],
-        )
-        .select_from(annual_reports.join(enterprises, enterprises.c.id == annual_reports.c.enterprise_id))
-        .where(
-            annual_reports.c.report_year == current.report_year,
-            submitted <= current.as_of,
-            *_required_where(f, current),
-        )
-        .group_by(region)
-    )
+    return _season_reports(
+        region.label("region_code"),
+        func.count().label("submitted_count"),
+        count_if(submitted > current.deadline).label("late_count"),
+        *[count_if(submitted <= end).label(f"filed_{i}") for i, end in enumerate(ends)],
+        f=f, current=current,
+    ).group_by(region)
 
 
 def _filed_by_month(conn: Connection, f: Filters, current: Season, ends: list[date]) -> pd.DataFrame:
@@ -99,13 +106,8 @@ def _filed_by_month(conn: Connection, f: Filters, current: Season, ends: list[da
     it (a month end), and before that no filing can be late."""
     region = region_key(f, enterprises.c.region_code, enterprises.c.office_code)
     month = bucket_index(annual_reports.c.submitted_on, list(zip([date.min, *ends[:-1]], ends)))
-    stmt = (
-        select(region.label("region_code"), month.label("month"), func.count().label("n"))
-        .select_from(annual_reports.join(enterprises, enterprises.c.id == annual_reports.c.enterprise_id))
-        .where(annual_reports.c.report_year == current.report_year, annual_reports.c.submitted_on <= current.as_of,
-               *_required_where(f, current))
-        .group_by(region, month)
-    )
+    stmt = _season_reports(region.label("region_code"), month.label("month"), func.count().label("n"),
+                           f=f, current=current).group_by(region, month)
     counts: dict[str, list[int]] = {}
     unplaced: dict[str, int] = {}  # a text that is no date (SQLite stores any): filed, in no month
     for region_code, index, n in conn.execute(stmt):
@@ -120,7 +122,7 @@ def _filed_by_month(conn: Connection, f: Filters, current: Season, ends: list[da
          **{f"filed_{i}": sum(months[: i + 1]) for i in range(len(ends))}}
         for code, months in counts.items()
     ]
-    return pd.DataFrame(rows, columns=["region_code", "submitted_count", "late_count", *[f"filed_{i}" for i in range(len(ends))]])
+    return pd.DataFrame(rows, columns=_filed_columns(ends))
 
 
 @dataclass(frozen=True)
@@ -149,10 +151,7 @@ def annual_report_season(conn: Connection, f: Filters, previous: bool = False) -
     if conn.dialect.name == "sqlite":
         reports = _filed_by_month(conn, f, current, ends)
     else:
-        reports = pd.DataFrame(
-            conn.execute(_filed_counts(f, current, ends)).all(),
-            columns=["region_code", "submitted_count", "late_count", *filed],
-        )
+        reports = pd.DataFrame(conn.execute(_filed_counts(f, current, ends)).all(), columns=_filed_columns(ends))
     # Every filed report belongs to a required enterprise (same register conditions), so a
     # region with reports always has a register row: the left merge loses nothing.
     frame = required.merge(reports, on="region_code", how="left")

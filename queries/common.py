@@ -47,6 +47,18 @@ def scope_conditions(f, county_col, office_col=None) -> list[ColumnElement]:
     return conditions
 
 
+def places_by_office(f) -> bool:
+    """Whether a figure for `f` reads each row's office (an office chosen, or one county grouped
+    by its offices): the office is the row's enterprise's, so the register must be joined."""
+    return bool(f.office or f.by_office)
+
+
+def require_register(f, join_register: bool) -> None:
+    """Refuse to read rows without the register for a filter that places them by office."""
+    if not join_register and places_by_office(f):
+        raise ValueError("figures by office need the register")
+
+
 def region_key(f, county_col, office_col=None) -> ColumnElement:
     """The "by region" grouping key: the county, or the office when exactly one county is chosen.
 

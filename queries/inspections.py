@@ -27,8 +27,9 @@ from sqlalchemy import Date, and_, case, column, false, func, literal, or_, sele
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from queries.common import TOTAL, between, composed, count_if, region_key, scope_conditions, with_total
+from queries.common import TOTAL, between, composed, count_if, region_key, require_register, scope_conditions, with_total
 from queries.metrics import target_metrics
+from queries.quality import register_join_needed
 from queries.schema import enterprises, inspection_plans, inspection_tasks, inspections
 from queries.workdays import WorkCalendar, load_calendar
 
@@ -62,14 +63,8 @@ TASK_OBJECTS = inspections.join(inspection_tasks, inspection_tasks.c.id == _i.ta
     inspection_plans, inspection_plans.c.id == _t.plan_id
 )
 """OBJECTS without the register: what a figure reads when no row needs its enterprise (see
-`register_needed`)."""
+quality.register_join_needed)."""
 
-
-def register_needed(run, f) -> bool:
-    """Whether the drawn objects must be joined to the register (quality.register_join_needed)."""
-    from queries.quality import register_join_needed
-
-    return register_join_needed(run, f, "inspections")
 
 
 @dataclass(frozen=True)
@@ -282,6 +277,7 @@ def _run_together(conn: Connection, f, figures: tuple[_Figure, ...], keys: dict[
 
 def _grouped(conn: Connection, f, measures: dict, where: tuple, keys: dict[str, ColumnElement], joins: tuple = (),
              join_register: bool = True) -> pd.DataFrame:
+    require_register(f, join_register)
     labelled = [expr.label(name) for name, expr in keys.items()]
     source = OBJECTS if join_register else TASK_OBJECTS
     for table, on in joins:  # a left join: rows outside the derived table's days keep NULLs
@@ -323,13 +319,11 @@ def _task_counts(conn: Connection, f) -> dict[str, int]:
 @composed
 def headline(run, f) -> InspectionHeadline:
     """The period's headline figures over the filter's regions (one value each)."""
-    return run(headline_counts, f, register_needed(run, f))
+    return run(headline_counts, f, register_join_needed(run, f, "inspections"))
 
 
 def headline_counts(conn: Connection, f, join_register: bool = True) -> InspectionHeadline:
-    """`headline`, joining the register to the drawn objects or not (see `register_needed`)."""
-    if not join_register and (f.office or f.by_office):
-        raise ValueError("figures by office need the register")
+    """`headline`, joining the register to the drawn objects or not (quality.register_join_needed)."""
     period = f.period
     window = publication_window(conn, period)
     figures = (_active(period), _due(period), _inspected(period), _publication(window, conn.dialect.name), _pending(window))
@@ -357,8 +351,8 @@ def _time_progress(frame: pd.DataFrame, as_of: date) -> pd.Series:
 @composed
 def region_figures(run, f) -> pd.DataFrame:
     """One row per region (county, or office/"other" when one county is chosen): see
-    `region_figures_counts`, which this asks joining the register or not (`register_needed`)."""
-    return run(region_figures_counts, f, register_needed(run, f))
+    `region_figures_counts`, which this asks joining the register or not (quality.register_join_needed)."""
+    return run(region_figures_counts, f, register_join_needed(run, f, "inspections"))
 
 
 def region_figures_counts(conn: Connection, f, join_register: bool = True) -> pd.DataFrame:
@@ -374,8 +368,6 @@ def region_figures_counts(conn: Connection, f, join_register: bool = True) -> pd
     # objects, so the due and publication counts just add up over them per region).
     dated = {**_region(f), "starts_on": _t.starts_on, "due_on": _t.due_on}
     figures = (_active(period), _due(period), _publication(publication_window(conn, period), conn.dialect.name))
-    if not join_register and (f.office or f.by_office):
-        raise ValueError("figures by office need the register")
     frame = _run_together(conn, f, figures, dated, join_register).drop(columns="published_before_inspection_count")
     frame["elapsed_weight"] = frame["drawn_count"] * _time_progress(frame, period.as_of)
     frame = frame.drop(columns=["starts_on", "due_on"]).groupby("region_code", as_index=False, dropna=False).sum()

@@ -23,7 +23,10 @@ from sqlalchemy import Table, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
 from queries.periods import Filters, Period, month_end, shift_years, week_start
-from queries.common import between, composed, count_if, days_between, orphan_count, region_key, scope_conditions
+from queries.common import (
+    between, composed, count_if, days_between, orphan_count, region_key, require_register, scope_conditions,
+)
+from queries.quality import register_join_needed
 from queries.schema import abnormal_list_entries, enterprises, serious_violation_entries
 
 LIST_TABLES: dict[str, Table] = {"abnormal": abnormal_list_entries, "serious": serious_violation_entries}
@@ -47,18 +50,12 @@ def _scoped(f: Filters, table: Table, join_register: bool = True):
 
     Without `join_register` (see quality.register_join_needed) the entries are read alone, and
     only the join's other rule is kept: an entry without an enterprise_id is dropped."""
+    require_register(f, join_register)
     if not join_register:
-        if f.office or f.by_office:
-            raise ValueError("figures by office need the register")
         return table, [table.c.enterprise_id.is_not(None), *scope_conditions(f, table.c.region_code)]
     joined = table.join(enterprises, table.c.enterprise_id == enterprises.c.id)
     return joined, scope_conditions(f, table.c.region_code, enterprises.c.office_code)
 
-
-def _register_needed(run, f: Filters, list_name: str) -> bool:
-    from queries.quality import register_join_needed
-
-    return register_join_needed(run, f, _table(list_name).name)
 
 
 # --- stock and flows -------------------------------------------------------------------------
@@ -125,7 +122,7 @@ class ListFlows:
 def list_flows(run, f: Filters, list_name: str) -> ListFlows:
     """Opening stock, inflow, outflow and closing stock of a list over f.period (list_flows_counts,
     joining the register only where a figure needs it)."""
-    return run(list_flows_counts, f, list_name, _register_needed(run, f, list_name))
+    return run(list_flows_counts, f, list_name, register_join_needed(run, f, _table(list_name).name))
 
 
 def list_flows_counts(conn: Connection, f: Filters, list_name: str, join_register: bool = True) -> ListFlows:
@@ -186,7 +183,7 @@ def series_buckets(period: Period) -> list[Bucket]:
 @composed
 def list_series(run, f: Filters, list_name: str) -> pd.DataFrame:
     """See list_series_counts, which this asks joining the register only where a figure needs it."""
-    return run(list_series_counts, f, list_name, _register_needed(run, f, list_name))
+    return run(list_series_counts, f, list_name, register_join_needed(run, f, _table(list_name).name))
 
 
 def list_series_counts(conn: Connection, f: Filters, list_name: str, join_register: bool = True) -> pd.DataFrame:
@@ -369,7 +366,7 @@ class ListQuality:
 def list_quality(run, f: Filters, list_name: str) -> ListQuality:
     """See list_quality_counts: without orphans in the whole list (its data check) there are none
     in the counties either, and the register is joined only where the office needs it."""
-    return run(list_quality_counts, f, list_name, _register_needed(run, f, list_name))
+    return run(list_quality_counts, f, list_name, register_join_needed(run, f, _table(list_name).name))
 
 
 def list_quality_counts(conn: Connection, f: Filters, list_name: str, join_register: bool = True) -> ListQuality:

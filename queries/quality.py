@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import and_, func, not_, or_, select, text
 from sqlalchemy.engine import Connection
 
-from queries.common import composed, count_if, exact_text, orphan_count
+from queries.common import composed, count_if, exact_text, orphan_count, places_by_office
 from queries.schema import metadata
 
 GRADE_CODES = ("A", "B", "C", "D")
@@ -170,7 +170,7 @@ def register_join_needed(run, f, table: str) -> bool:
     enterprise is missing, which is what an inner join does. Neither when no office is in play
     and the table's data check (table_faults, asked through `run`; the pages showing such figures
     run it too) found no such orphan: the join then changes no count and only costs its pass."""
-    if f.office or f.by_office:
+    if places_by_office(f):
         return True
     return any(fault.kind == "orphan" and fault.column == "enterprise_id"
                for fault in run(table_faults, f.data_date, table))

@@ -29,8 +29,10 @@ from queries.common import (
     orphan_count,
     region_key,
     regions_in_scope,
+    require_register,
     scope_conditions,
 )
+from queries.quality import register_join_needed
 from queries.schema import case_revisits as revisits
 from queries.schema import enforcement_cases as cases
 from queries.schema import enterprises
@@ -128,17 +130,11 @@ def _case_scope(f: Filters, join_register: bool) -> list:
     """The cases' WHERE conditions: the filter's regions, and a case whose enterprise is missing is
     dropped, which needs the register joined; without `join_register` (quality.register_join_needed
     found no such case and no office in play) the register is not read."""
+    require_register(f, join_register)
     if join_register:
         return [_enterprise_known, *scope_conditions(f, cases.c.region_code, enterprises.c.office_code)]
-    if f.office or f.by_office:
-        raise ValueError("figures by office need the register")
     return scope_conditions(f, cases.c.region_code)
 
-
-def _register_needed(run, f: Filters) -> bool:
-    from queries.quality import register_join_needed
-
-    return register_join_needed(run, f, cases.name)
 
 
 def _revisit_counts(conn: Connection, f: Filters, key: ColumnElement | None, join_register: bool = True) -> pd.DataFrame:
@@ -206,7 +202,7 @@ class RevisitSummary:
 def revisit_summary(run, f: Filters) -> RevisitSummary:
     """Headline figures: due, done, on time, overdue, revisited in P, rectification, tier-3 sampling
     (revisit_summary_counts, joining the register only where a figure needs it)."""
-    return run(revisit_summary_counts, f, _register_needed(run, f))
+    return run(revisit_summary_counts, f, register_join_needed(run, f, cases.name))
 
 
 def revisit_summary_counts(conn: Connection, f: Filters, join_register: bool = True) -> RevisitSummary:
@@ -228,7 +224,7 @@ def revisits_by_tier(conn: Connection, f: Filters) -> pd.DataFrame:
 @composed
 def revisits_by_region(run, f: Filters) -> pd.DataFrame:
     """See revisits_by_region_counts, joining the register only where a figure needs it."""
-    return run(revisits_by_region_counts, f, _register_needed(run, f))
+    return run(revisits_by_region_counts, f, register_join_needed(run, f, cases.name))
 
 
 def revisits_by_region_counts(conn: Connection, f: Filters, join_register: bool = True) -> pd.DataFrame:

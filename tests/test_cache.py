@@ -347,4 +347,6 @@ def test_a_filter_is_keyed_by_every_field(db):
     assert not cases_read()
     others = [replace(f, counties=(KEQIN,)), replace(f, office="150502001"), replace(f, period=f.comparison),
               replace(f, comparison_mode="year_on_year"), replace(f, notice="数据截至日早于本周")]
-    assert [cases_read() for other in others if cache.run(penalties.penalty_summary, other) or True] == [True] * 5
+    for other in others:
+        cache.run(penalties.penalty_summary, other)
+        assert cases_read(), other

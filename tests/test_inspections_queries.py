@@ -159,12 +159,14 @@ def test_the_register_is_joined_only_when_a_figure_needs_it(conn):
     objects by office. Object 20's enterprise (999) is missing: the inspections' data check finds
     it, so the join is kept. With no such orphan and no office in play it would change no count,
     and the figures read the objects alone."""
+    from queries.quality import register_join_needed
+
     run, run_without_orphans = run_on(conn), run_on(conn, data_checks_clean=True)
-    assert q.register_needed(run, _filters())
-    assert not q.register_needed(run_without_orphans, _filters())
-    assert not q.register_needed(run_without_orphans, _filters(counties=(KEQIN, KAILU)))
-    assert q.register_needed(run_without_orphans, _filters(counties=(KEQIN,)))  # by office
-    assert q.register_needed(run_without_orphans, _filters(counties=(KEQIN,), office=KEQIN_YONGQING))
+    assert register_join_needed(run, _filters(), "inspections")
+    assert not register_join_needed(run_without_orphans, _filters(), "inspections")
+    assert not register_join_needed(run_without_orphans, _filters(counties=(KEQIN, KAILU)), "inspections")
+    assert register_join_needed(run_without_orphans, _filters(counties=(KEQIN,)), "inspections")  # by office
+    assert register_join_needed(run_without_orphans, _filters(counties=(KEQIN,), office=KEQIN_YONGQING), "inspections")
     with pytest.raises(ValueError):
         q.headline_counts(conn, _filters(counties=(KEQIN,)), join_register=False)
     # Read without the register, object 20 (T1, inspected 17 Nov, unpublished) is counted:

@@ -294,11 +294,12 @@ def test_the_register_is_joined_only_when_a_figure_needs_it(conn):
     join the register, which drops A9. The serious list has no orphan, so its figures (asserted
     above) read the entries alone, unless an office is in play."""
     from queries import lists
+    from queries.quality import register_join_needed
 
     run = run_on(conn)
-    assert lists._register_needed(run, LAST_WEEK, "abnormal")
-    assert not lists._register_needed(run, LAST_WEEK, "serious")
-    assert lists._register_needed(run, _filters(counties=(KEQIN,)), "serious")  # by office
+    assert register_join_needed(run, LAST_WEEK, "abnormal_list_entries")
+    assert not register_join_needed(run, LAST_WEEK, "serious_violation_entries")
+    assert register_join_needed(run, _filters(counties=(KEQIN,)), "serious_violation_entries")  # by office
     # Read without the register, A9 (listed 11-18 in 科尔沁区, still listed) is counted:
     # inflow 3 + 1, closing 11 + 1; the opening and the outflow do not move.
     flows = lists.list_flows_counts(conn, LAST_WEEK, "abnormal", join_register=False)

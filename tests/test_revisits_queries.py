@@ -232,11 +232,12 @@ def test_the_register_is_joined_only_when_a_figure_needs_it(conn):
     the figures join the register, which drops them (test_summary_of_the_week). A source without
     such cases, and with no office in play, is read without the register."""
     from queries import revisits
+    from queries.quality import register_join_needed
 
     run, run_without_orphans = run_on(conn), run_on(conn, data_checks_clean=True)
-    assert revisits._register_needed(run, week())
-    assert not revisits._register_needed(run_without_orphans, week())
-    assert revisits._register_needed(run_without_orphans, week(counties=(KEQIN,)))  # by office
+    assert register_join_needed(run, week(), "enforcement_cases")
+    assert not register_join_needed(run_without_orphans, week(), "enforcement_cases")
+    assert register_join_needed(run_without_orphans, week(counties=(KEQIN,)), "enforcement_cases")  # by office
     # Read without the register, revisit 12 (case 11, due 11-18, not done) counts as due and
     # overdue: 7 + 1 and 3 + 1; case 13 (tier 3, decided 11-19, no revisit) as a tier-3 case: 4 + 1.
     s = revisits.revisit_summary_counts(conn, week(), join_register=False)
