@@ -33,6 +33,10 @@ from queries.schema import metadata
 ROWS_PER_BATCH = 100_000
 
 
+class TargetUnwritable(Exception):
+    """The snapshot's directory cannot be written (one Chinese sentence)."""
+
+
 def _copy_table(source: sa.engine.Connection, target, table: sa.Table) -> int:
     """Stream `table`'s contract columns from `source` into the DuckDB connection `target`."""
     names = [column.name for column in table.columns]
@@ -58,7 +62,8 @@ def _copy_table(source: sa.engine.Connection, target, table: sa.Table) -> int:
 def snapshot(source_url: str, target: Path, say=print) -> dict[str, int]:
     """Copy the contract's tables of `source_url` into a new DuckDB file at `target` (replaced
     atomically). Returns {table: rows}. Raises DatabaseUnavailable (a Chinese sentence) when the
-    source cannot be read or lacks what the dashboard needs."""
+    source cannot be read or lacks what the dashboard needs, TargetUnwritable when the target's
+    directory cannot be written."""
     import duckdb
 
     # Whole tables are read here, not a page's aggregates: a longer statement limit while it runs.
@@ -69,14 +74,17 @@ def snapshot(source_url: str, target: Path, say=print) -> dict[str, int]:
         if problems:
             raise DatabaseUnavailable(" ".join(problems))
         absent = doctor.missing_optional_tables(engine)
-        target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
-        for leftover in (partial, partial.with_name(partial.name + ".wal")):
-            leftover.unlink(missing_ok=True)
         ddl_tables, ddl_indexes = contract_ddl(f"duckdb:///{partial}")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            for leftover in (partial, partial.with_name(partial.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+            out = duckdb.connect(str(partial))
+        except (OSError, duckdb.Error) as exc:
+            raise TargetUnwritable(f"无法在 {target.parent} 写入快照文件（{type(exc).__name__}），请检查目录是否存在且可写。") from exc
         tables = [table for table in metadata.sorted_tables if table.name not in absent]
         copied: dict[str, int] = {}
-        out = duckdb.connect(str(partial))
         try:
             for table, ddl in zip(metadata.sorted_tables, ddl_tables):
                 if table.name not in absent:
@@ -110,7 +118,7 @@ def main(argv: list[str]) -> int:
     try:
         copied = snapshot(args.source, args.target)
     except Exception as exc:  # noqa: BLE001 - every failure is one Chinese sentence, as in the app
-        reason = exc if isinstance(exc, DatabaseUnavailable) else db.translate_error(exc, args.source)
+        reason = exc if isinstance(exc, (DatabaseUnavailable, TargetUnwritable)) else db.translate_error(exc, args.source)
         print(f"快照未生成（{describe_url(args.source)}）：{reason}", file=sys.stderr)
         return 2
     print(f"快照已写入 {args.target}：{len(copied)} 张表，共 {sum(copied.values()):,} 行。")

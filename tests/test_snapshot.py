@@ -102,3 +102,14 @@ def test_the_longer_statement_limit_ends_with_the_snapshot(fresh_db, tmp_path):
     before = app_db.STATEMENT_TIMEOUT_SECONDS
     snapshot.snapshot(source.url, tmp_path / "reporting.duckdb", say=lambda line: None)
     assert app_db.STATEMENT_TIMEOUT_SECONDS == before
+
+
+def test_a_target_that_cannot_be_written_is_named_in_one_sentence(fresh_db, tmp_path, capsys):
+    source = fresh_db("sqlite")
+    source.load(_rows())
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the target's directory should be", encoding="utf-8")
+    assert snapshot.main(["--source", source.url, "--target", str(blocker / "reporting.duckdb")]) == 2
+    message = capsys.readouterr().err
+    assert "无法在" in message and "写入快照文件" in message and "Traceback" not in message
+    assert "查询报表库失败" not in message  # the source is fine: the sentence names the target
